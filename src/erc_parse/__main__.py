@@ -1,0 +1,3 @@
+from erc_parse.cli import main
+
+main()
