@@ -1,0 +1,1 @@
+"""Normalisers for field values of ERC pages (countries, ...)."""
