@@ -1,9 +1,340 @@
-"""Placeholder: the state-machine parser is being written; returns an empty result."""
+"""The state machine: one pass over the lines, one named state per section of the page.
+
+    START ─► HEADER ─► SUMMARY ─► DOCUMENTS ─► DETAILS ─► LESSONS ─► FINDINGS ─►
+    RECOMMENDATIONS ─► MR_RECOMMENDATION ─► MR_RESPONSE ─► KEY_ACTIONS ─► (next block) … ─► FOOTER
+    START ─► NEW_HEADER ─► NEW_DETAILS ─► NEW_OUTCOMES   (newer site layout)
+    START ─► PLAN                                           (evaluation-plan pages)
+
+Each line is first checked against the *anchors* (lines that open a section
+wherever they appear: `Lessons`, `1. Recommendation:`, `Key Actions:`, the
+documents header, ...), then handed to the current state's handler, which lives in
+the module named after its section (``sections/header.py``, ``documents.py``,
+``metadata.py``, ``narrative.py``, ``responses.py``, ``plan.py``). A handler that
+cannot place a line reports it with its line number: unlike TextFSM, nothing is
+dropped silently.
+
+The pipe-table rendering is read by the same machine: each line is split into cells
+first, and the handlers use the cells where the plain rendering has none.
+"""
 
 from __future__ import annotations
 
-from erc_parse.models import Evaluation, Source
+from erc_parse import context as st
+from erc_parse.context import Ctx
+from erc_parse.models import (
+    Country,
+    Evaluation,
+    Gef,
+    Item,
+    KeyAction,
+    ManagementResponse,
+    Metadata,
+    Source,
+)
+from erc_parse.reader import split_lines
+from erc_parse.sections import documents, header, metadata, narrative, plan, responses
+from erc_parse.sections.common import (
+    CHROME,
+    DOCS_HEADER,
+    FOOTER_START,
+    LABEL,
+    MR_START,
+    MR_STAMP,
+    SECTION_HEADINGS,
+    split_cells,
+)
+
+__all__ = ["parse"]
+
+_EARLY = frozenset({st.START, st.HEADER, st.SUMMARY, st.DOCUMENTS})
+_NARRATIVE = {st.LESSONS: "lessons", st.FINDINGS: "findings", st.RECOMMENDATIONS: "recommendations"}
+_SECTION_STATE = {"lessons": st.LESSONS, "findings": st.FINDINGS, "recommendations": st.RECOMMENDATIONS}
+_NEW_BLOCKS = {
+    "Evaluation Information": st.NEW_DETAILS,
+    "Corporate Outcome and Output": st.NEW_OUTCOMES,
+}
+# First characters of the lines that can be anchors: a cheap test before any regex.
+_ANCHOR_FIRST = frozenset("LCDTFRKMDEUSA0123456789•- ")
 
 
 def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
-    return Evaluation(source=Source(path=path, sha256=sha256))
+    """Parse one dump. Never raises: an internal error becomes an `error` diagnostic."""
+    lines = split_lines(text)
+    ctx = Ctx()
+    try:
+        _prepare(ctx, lines)
+        for ln, raw in enumerate(lines, 1):
+            _line(ctx, ln, raw)
+        return _finish(ctx, path, sha256)
+    except Exception as exc:  # noqa: BLE001 - the contract: parse_text never raises
+        ctx.diag(0, "error", "internal-error", f"{type(exc).__name__}: {exc}")
+        try:
+            return _finish(ctx, path, sha256)
+        except Exception:  # noqa: BLE001
+            return Evaluation(
+                source=Source(path=path, sha256=sha256),
+                diagnostics=[d for d in ctx.diagnostics if d.code == "internal-error"],
+            )
+
+
+def _prepare(ctx: Ctx, lines: list[str]) -> None:
+    """Decide the rendering and whether the dump is cut, before reading it."""
+    head = lines[:400]
+    if any(line.startswith("---|") or line.rstrip().endswith(" |") for line in head):
+        ctx.layout = "table"
+    tail = [line.strip() for line in lines[-60:]]
+    if not any(t in FOOTER_START for t in tail):
+        last = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), 0)
+        ctx.cut_line = last
+
+
+def _line(ctx: Ctx, ln: int, raw: str) -> None:
+    s = raw.strip()
+    if not s:
+        if ctx.state == st.HEADER and ctx.pending is not None and ctx.pending.kind != "para":
+            metadata.close_pending(ctx)
+        return
+    cells: list[str] | None = None
+    if ctx.layout == "table" and "|" in s:
+        cells = split_cells(s)
+        if cells is not None:
+            if not cells:
+                return  # separators and empty filler rows: layout only
+            if ctx.state not in (st.KEY_ACTIONS,) and not (ctx.state == st.DOCUMENTS):
+                s = " ".join(c for c in cells if c)
+    if ctx.state == st.FOOTER:
+        ctx.footer_lines.append(s)
+        return
+    if s[0] in _ANCHOR_FIRST and _anchor(ctx, ln, s, raw, cells):
+        return
+    _dispatch(ctx, ln, s, raw, cells)
+
+
+def _anchor(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> bool:
+    """Lines that open a section wherever they stand. True if the line was consumed."""
+    state = ctx.state
+    if s in FOOTER_START:
+        _leave(ctx)
+        ctx.state = st.FOOTER
+        ctx.footer = True
+        ctx.footer_line = ln
+        ctx.footer_lines.append(s)
+        return True
+    if state == st.PLAN:
+        return False
+    first = cells[0] if cells else s
+    if state in _EARLY or state in (st.NEW_HEADER,):
+        if DOCS_HEADER.match(s) or (cells and first == "Document" and "Downloads" in cells):
+            _leave(ctx)
+            ctx.state = st.DOCUMENTS
+            return True
+        if (s.startswith("Title ") or first == "Title") and state != st.START:
+            _leave(ctx)
+            ctx.state = st.DETAILS
+            metadata.details(ctx, ln, s, raw)
+            return True
+    if s[0] == "•" or (raw[:1].isspace() and s[:1] == "•"):
+        block = _NEW_BLOCKS.get(s.lstrip("• ").strip())
+        if block is not None and state not in (st.DETAILS,):
+            _leave(ctx)
+            ctx.state = block
+            return True
+    if state not in (st.START,):
+        section = SECTION_HEADINGS.get(s)
+        if section is not None and state not in (st.MR_RECOMMENDATION, st.MR_RESPONSE, st.KEY_ACTIONS):
+            _leave(ctx)
+            ctx.state = _SECTION_STATE[section]
+            ctx.items.setdefault(section, [])
+            if ctx.kind == "unknown":
+                ctx.kind = "evaluation"
+            return True
+        m = MR_START.match(s)
+        if m:
+            _leave(ctx)
+            responses.start_block(ctx, ln, int(m[1]), m[2].strip())
+            return True
+        if MR_STAMP.match(s):
+            if state not in (st.KEY_ACTIONS, st.MR_RESPONSE, st.MR_RECOMMENDATION):
+                _leave(ctx)
+            responses.response_stamp(ctx, ln, s)
+            return True
+        if s == "Key Actions:" or s == "Key Actions":
+            if state == st.KEY_ACTIONS:
+                responses.flush(ctx, "block")
+            responses.key_actions_start(ctx, ln)
+            return True
+    if s == "Key Action Update History":
+        _leave(ctx)
+        ctx.kind = "management_response"
+        ctx.state = st.KEY_ACTIONS
+        return True
+    return False
+
+
+def _leave(ctx: Ctx) -> None:
+    """Close what the current state left open before another section starts."""
+    metadata.close_pending(ctx)
+    if ctx.state == st.KEY_ACTIONS:
+        responses.flush(ctx, "block")
+
+
+def _dispatch(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> None:
+    state = ctx.state
+    if state == st.START:
+        header.start(ctx, ln, s, raw)
+    elif state == st.HEADER:
+        m = LABEL.match(s)
+        if m and m[2].strip() and metadata.lookup(m[1]) is not None and not s.startswith("- "):
+            # Management-response pages: `Commissioning Unit: Chile` after the title.
+            ctx.state = st.DETAILS
+            metadata.details(ctx, ln, s, raw)
+        else:
+            header.header(ctx, ln, s, raw)
+    elif state == st.SUMMARY:
+        header.summary(ctx, ln, s, raw)
+    elif state == st.NEW_HEADER:
+        header.new_header(ctx, ln, s, raw)
+    elif state == st.DOCUMENTS:
+        if s in CHROME:
+            return
+        if not documents.documents(ctx, ln, s, cells):
+            ctx.unparsed(ln, s, "documents")
+    elif state == st.DETAILS:
+        metadata.details(ctx, ln, s, raw)
+    elif state == st.NEW_DETAILS:
+        metadata.new_details(ctx, ln, s, raw)
+    elif state == st.NEW_OUTCOMES:
+        metadata.new_outcomes(ctx, ln, s)
+    elif state in _NARRATIVE:
+        narrative.narrative(ctx, _NARRATIVE[state], ln, s, cells)
+    elif state in (st.MR_RECOMMENDATION, st.MR_RESPONSE):
+        responses.text_line(ctx, ln, s)
+    elif state == st.KEY_ACTIONS:
+        if s in CHROME:
+            return
+        responses.key_action_line(ctx, ln, s, cells)
+    elif state == st.PLAN:
+        plan.plan(ctx, ln, s, raw)
+    else:  # pragma: no cover - every state is listed above
+        ctx.unparsed(ln, s, state)
+
+
+# --- building the models -----------------------------------------------------------------
+
+_MONTH_FIELDS = ("completion_date", "planned_end_date")
+
+
+def _finish(ctx: Ctx, path: str | None, sha256: str | None) -> Evaluation:
+    if ctx.state == st.KEY_ACTIONS or ctx.buffer:
+        responses.flush(ctx, "end")
+    metadata.close_pending(ctx)
+    meta = ctx.meta
+    if ctx.summary and not meta.get("summary"):
+        meta["summary"] = "\n".join(ctx.summary)
+    _merge_header(ctx)
+    if ctx.kind == "unknown":
+        if "response_unit" in meta or (ctx.responses and not ctx.items):
+            ctx.kind = "management_response"
+        elif meta or ctx.documents or ctx.items:
+            ctx.kind = "evaluation"
+    if ctx.kind == "evaluation" and not meta.get("commissioning_unit"):
+        plan_value = meta.get("evaluation_plan") or ""
+        if "," in plan_value:
+            meta["commissioning_unit"] = plan_value.split(",", 1)[1].strip() or None
+    extra = {k: v for k, v in ctx.extra.items() if not k.startswith("_")}
+    gef = Gef.model_construct(**_gef_fields(ctx.gef)) if ctx.gef is not None else None
+    fields = {k: v for k, v in meta.items() if k in Metadata.model_fields}
+    fields.setdefault("countries", [])
+    metadata_model = Metadata.model_construct(
+        **{**_metadata_defaults(), **fields, "gef": gef, "extra": extra}
+    )
+    if ctx.footer_lines:
+        ctx.diag(ctx.footer_line, "info", "page-footer", " / ".join(ctx.footer_lines))
+    truncated = bool(ctx.cut_line) and bool(ctx.meta or ctx.documents or ctx.items or ctx.responses)
+    if truncated and not any(d.code == "truncated" for d in ctx.diagnostics):
+        ctx.diag(ctx.cut_line, "warning", "truncated", f"dump ends inside the {ctx.state} section")
+    if not ctx.meta and not ctx.documents and not ctx.items and not ctx.responses:
+        if not ctx.diagnostics:
+            ctx.diag(0, "warning", "empty", "no ERC page content found")
+    ctx.diagnostics.sort(key=lambda d: d.line)
+    return Evaluation.model_construct(
+        schema_version="1.0",
+        source=Source.model_construct(path=path, sha256=sha256),
+        kind=ctx.kind,
+        layout=ctx.layout,
+        truncated=truncated,
+        metadata=metadata_model,
+        documents=ctx.documents,
+        lessons=_items(ctx, "lessons"),
+        findings=_items(ctx, "findings"),
+        recommendations=_items(ctx, "recommendations"),
+        management_responses=[_response(r) for r in ctx.responses],
+        diagnostics=ctx.diagnostics,
+    )
+
+
+def _metadata_defaults() -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, f in Metadata.model_fields.items():
+        out[name] = f.default_factory() if f.default_factory is not None else f.default  # type: ignore[call-arg]
+    return out
+
+
+def _gef_fields(raw: dict[str, str | None]) -> dict[str, str | None]:
+    return {name: raw.get(name) for name in Gef.model_fields}
+
+
+def _merge_header(ctx: Ctx) -> None:
+    """The detail block wins; a header value it contradicts becomes a warning."""
+    for field, (ln, raw) in ctx.header.items():
+        value = header.header_value(field, raw) if field != "justification" else raw
+        if value is None:
+            if raw.strip() and field != "justification":
+                ctx.diag(ln, "warning", "bad-value", f"cannot read header {field} value {raw!r}")
+            continue
+        current = ctx.meta.get(field)
+        if current is None or current == [] or current == "":
+            ctx.set_meta(field, value, ln)
+        elif current != value:
+            ctx.diag(
+                ctx.meta_lines.get(field, ln),
+                "warning",
+                "conflicting-values",
+                f"{field}: header says {raw!r} (line {ln}), details say {current!r}; details kept",
+            )
+
+
+def _items(ctx: Ctx, section: str) -> list[Item]:
+    return [
+        Item.model_construct(number=b.number, heading=b.heading, text="\n".join(b.lines))
+        for b in ctx.items.get(section, [])
+    ]
+
+
+def _response(r: object) -> ManagementResponse:
+    assert isinstance(r, responses.ResponseBuf)
+    return ManagementResponse.model_construct(
+        recommendation_number=r.number,
+        recommendation="\n".join(r.recommendation) or None,
+        response="\n".join(r.response) or None,
+        added=r.added,
+        last_updated=r.last_updated,
+        key_actions=[
+            KeyAction.model_construct(
+                number=a.number,
+                text="\n".join(a.text),
+                added=a.added,
+                last_updated=a.last_updated,
+                responsible=a.responsible,
+                due=a.due,
+                status=a.status,
+                comments=a.comments,
+                justification=a.justification,
+                has_history=a.has_history,
+            )
+            for a in r.actions
+        ],
+    )
+
+
+__all__ += ["Country"]  # re-exported for callers that build countries by hand

@@ -1,0 +1,165 @@
+"""Value normalizers: page strings to the typed values of the JSON contract.
+
+Each returns ``None`` for an empty or unreadable value instead of raising, because
+the parser reports the line and goes on; the caller decides whether a ``None``
+deserves a diagnostic (an empty header value does not, ``13/2018`` does).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "MONTHS",
+    "atlas_numbers",
+    "clean_item",
+    "day",
+    "money",
+    "month",
+    "split_list",
+    "strategic_plan",
+    "yes_no",
+]
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january", "ene", "enero", "janv", "janvier", "janeiro"),
+            ("feb", "february", "febrero", "fév", "fevr", "février", "fevereiro"),
+            ("mar", "march", "marzo", "mars", "março"),
+            ("apr", "april", "abr", "abril", "avr", "avril"),
+            ("may", "mayo", "mai", "maio"),
+            ("jun", "june", "junio", "juin", "junho"),
+            ("jul", "july", "julio", "juil", "juillet", "julho"),
+            ("aug", "august", "ago", "agosto", "août", "aout"),
+            ("sep", "sept", "september", "septiembre", "septembre", "setembro", "set"),
+            ("oct", "october", "octubre", "octobre", "out", "outubro"),
+            ("nov", "november", "noviembre", "novembre", "novembro"),
+            ("dec", "december", "dic", "diciembre", "déc", "décembre", "dez", "dezembro"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+
+_MM_YYYY = re.compile(r"^(\d{1,2})/(\d{4})$")
+_YYYY_MM = re.compile(r"^(\d{4})[/-](\d{1,2})$")
+_WORDY = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-zéèûçô]+)\.?,?\s+(\d{4})$")
+_DAY = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$")
+
+
+def _ym(year: int, mon: int) -> str | None:
+    if 1 <= mon <= 12 and 1900 <= year <= 2200:
+        return f"{year:04d}-{mon:02d}"
+    return None
+
+
+def month(raw: str | None) -> str | None:
+    """``11/2018``, ``2018/11``, ``Feb 2022``, ``28 Feb, 2022`` -> ``YYYY-MM``.
+
+    The portal shows months in several renderings depending on the page's age; the
+    contract keeps only year and month since most renderings have no day.
+    """
+    if not raw:
+        return None
+    s = raw.strip()
+    m = _MM_YYYY.match(s)
+    if m:
+        return _ym(int(m[2]), int(m[1]))
+    m = _YYYY_MM.match(s)
+    if m:
+        return _ym(int(m[1]), int(m[2]))
+    m = _WORDY.match(s)
+    if m:
+        mon = MONTHS.get(m[2].lower())
+        return _ym(int(m[3]), mon) if mon else None
+    m = _DAY.match(s)
+    if m:
+        return _ym(int(m[1]), int(m[2]))
+    return _fallback_month(s)
+
+
+def _fallback_month(s: str) -> str | None:
+    # Rare renderings only: dateutil is slow to import and too lenient for the hot path.
+    if not any(ch.isdigit() for ch in s) or len(s) > 40:
+        return None
+    from dateutil import parser as dateparser
+
+    try:
+        d = dateparser.parse(s, default=None, fuzzy=False)  # type: ignore[arg-type]
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return _ym(d.year, d.month) if d else None
+
+
+def day(raw: str | None) -> str | None:
+    """``2018/11/23`` -> ``2018-11-23``; anything else -> ``None``."""
+    if not raw:
+        return None
+    m = _DAY.match(raw.strip())
+    if not m:
+        return None
+    y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2200):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+_MONEY = re.compile(r"^(?:US\s*)?\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:USD|US\$)?$")
+
+
+def money(raw: str | None) -> int | float | None:
+    """``13,200`` / ``$30,000`` / ``1,234.50`` -> number; ``--`` or empty -> ``None``."""
+    if not raw:
+        return None
+    m = _MONEY.match(raw.strip())
+    if not m:
+        return None
+    digits = m[1].replace(",", "")
+    value = float(digits)
+    return int(value) if value.is_integer() and "." not in digits else value
+
+
+def yes_no(raw: str | None) -> bool | None:
+    """``Yes``/``No`` (also ``Yes (Partial)``, ``Sí``, ``Oui``) -> bool; else ``None``."""
+    if not raw:
+        return None
+    w = raw.strip().split(" ", 1)[0].lower()
+    if w in ("yes", "sí", "si", "oui", "sim", "true"):
+        return True
+    if w in ("no", "non", "não", "nao", "false"):
+        return False
+    return None
+
+
+_PLAN = re.compile(r"Strategic Plan\s+(\d{4}\s*-\s*\d{4,5})")
+
+
+def strategic_plan(raw: str) -> str | None:
+    """The period of ``(UNDP Strategic Plan 2018-2021)``, kept as printed (even ``2008-20013``)."""
+    m = _PLAN.search(raw)
+    return m[1].replace(" ", "") if m else None
+
+
+def atlas_numbers(raw: str | None) -> list[str]:
+    """Comma (or space) separated project numbers, leading zeros kept."""
+    if not raw:
+        return []
+    return [p for p in re.split(r"[,;\s]+", raw.strip()) if p]
+
+
+_ENUM = re.compile(r"^(?:[•·▪\-*]\s*)?(?:\d{1,3}\.\s+)?")
+
+
+def clean_item(raw: str) -> str:
+    """``  • 1. Output 1.1.2 ...`` -> ``Output 1.1.2 ...``: the bullet and list number are layout."""
+    return _ENUM.sub("", raw.strip(), count=1).strip()
+
+
+def split_list(raw: str | None) -> list[str]:
+    """Stakeholder-style lists: split on ``;`` when the page uses it, else on commas."""
+    if not raw:
+        return []
+    sep = ";" if ";" in raw else ","
+    return [p.strip() for p in raw.split(sep) if p.strip()]

@@ -1,0 +1,61 @@
+"""Line shapes shared by several sections: labels, headings, page chrome, table cells."""
+
+from __future__ import annotations
+
+import re
+
+# `Label: value`, `Label:value` and `Label :` (plan pages). The label may not hold a
+# colon or a pipe; values may.
+LABEL = re.compile(r"^([^:|\[\]]{2,90}?)\s*:\s*(.*)$")
+# `1. Recommendation:` opens a management-response block, text optional on the line.
+MR_START = re.compile(r"^(\d{1,3})\s*\.\s*Recommendation\s*:\s*(.*)$")
+# `Management Response: [Added: 2018/11/23] [Last Updated: 2019/05/17] text`
+MR_STAMP = re.compile(r"^Management Response\s*:\s*\[Added")
+STAMP = re.compile(
+    r"^\[Added:\s*(\d{4}/\d{1,2}/\d{1,2})\]"
+    r"(?:\s*\[Last Updated:\s*(\d{4}/\d{1,2}/\d{1,2})\])?\s*(.*)$"
+)
+
+# Lines of page furniture: they carry no data, only structure, and are consumed.
+CHROME = frozenset(
+    {
+        "Success message",
+        "error message",
+        "warn message",
+        "Report Cover Image",
+        "Share",
+        "Key Action Update History",
+    }
+)
+FOOTER_START = frozenset({"Latest Evaluations", "Contact us"})
+
+SECTION_HEADINGS = {"Lessons": "lessons", "Findings": "findings", "Recommendations": "recommendations"}
+
+DOCS_HEADER = re.compile(r"^Document\s+Type\s+Language\s+Size\s+Status\s+Downloads$")
+KA_HEADER = re.compile(r"^Key Action\s+Responsible\s+Due\s?Date\s+Status\s+Comments(?:\s+Documents)?$")
+TEAM_HEADER = re.compile(r"^Name\s+Title(?:\s+Email)?(?:\s+Nationality)?$")
+
+
+def norm_label(label: str) -> str:
+    """Labels compare case- and space-insensitively: `Evaluation Budget(US $)` == `evaluation budget (us $)`."""
+    return " ".join(label.lower().replace("(", " (").split()).replace("( ", "(")
+
+
+def split_cells(line: str) -> list[str] | None:
+    """Cells of a pipe-table line, trailing empty cells dropped; None if no pipe.
+
+    `---|---|` separators and all-empty filler rows give ``[]``: they are layout.
+    """
+    if "|" not in line:
+        return None
+    parts = [p.strip() for p in line.split("|")]
+    while parts and not parts[-1]:
+        parts.pop()
+    if parts and all(set(p) <= set("-: ") for p in parts):
+        return []
+    return parts
+
+
+def is_bullet(raw: str) -> bool:
+    s = raw.lstrip()
+    return s.startswith(("•", "·", "▪"))

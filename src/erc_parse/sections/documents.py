@@ -1,0 +1,88 @@
+"""Documents: `Download document NAME TYPE LANGUAGE SIZE KB STATUS DOWNLOADS`.
+
+The file name may hold spaces and anything else, so the row is read from its right
+end, where the cells have fixed shapes: a download count, a status word, a size, a
+language and a lower-case type. The pipe-table rendering drops the file name and
+puts the other cells on the line after a `![]() |` marker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from erc_parse.context import Ctx
+from erc_parse.models import Document
+
+ROW = re.compile(
+    r"^Download document\s+(?P<filename>.+?)\s+(?P<type>[a-z][a-z0-9_-]*)"
+    r"\s+(?P<language>[A-Z][A-Za-zçãéñ]+(?:[ -][A-Z][A-Za-z]+)?)"
+    r"\s+(?P<size>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[KMG]?B)"
+    r"\s+(?P<status>[A-Z][A-Za-z-]*)\s+(?P<downloads>\d+)$"
+)
+_UNIT = {"B": 1 / 1024, "KB": 1.0, "MB": 1024.0, "GB": 1024.0 * 1024.0}
+
+
+def size_kb(size: str, unit: str) -> float:
+    return round(float(size.replace(",", "")) * _UNIT[unit], 2)
+
+
+def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
+    """State DOCUMENTS: one row; False if the line is not a document row."""
+    if cells is not None:
+        return _table_row(ctx, ln, s, cells)
+    if not s.startswith("Download document"):
+        return False
+    if ln == ctx.cut_line:
+        ctx.cut(ln, s)
+        return True
+    m = ROW.match(s)
+    if m is None:
+        name = s[len("Download document") :].strip()
+        ctx.documents.append(Document.model_construct(filename=name or None))
+        ctx.diag(ln, "warning", "bad-document-row", f"document row without type/size/status cells: {s}")
+        return True
+    ctx.documents.append(
+        Document.model_construct(
+            filename=m["filename"],
+            type=m["type"],
+            language=m["language"],
+            size_kb=size_kb(m["size"], m["unit"]),
+            status=m["status"],
+            downloads=int(m["downloads"]),
+        )
+    )
+    return True
+
+
+_SIZE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*([KMG]?B)$")
+
+
+def _table_row(ctx: Ctx, ln: int, s: str, cells: list[str]) -> bool:
+    if cells and cells[0].startswith("!["):
+        ctx.doc_pending = ln
+        rest = [c for c in cells[1:] if c]
+        if rest:
+            return _table_row(ctx, ln, s, rest)
+        return True
+    if not ctx.doc_pending or len(cells) < 3:
+        return False
+    ctx.doc_pending = 0
+    if ln == ctx.cut_line:
+        ctx.cut(ln, s)
+        return True
+    padded = (cells + [""] * 5)[:5]
+    kind, language, size, status, downloads = padded
+    m = _SIZE.match(size)
+    ctx.documents.append(
+        Document.model_construct(
+            filename=None,
+            type=kind or None,
+            language=language or None,
+            size_kb=size_kb(m[1], m[2]) if m else None,
+            status=status or None,
+            downloads=int(downloads) if downloads.isdigit() else None,
+        )
+    )
+    if (size and not m) or (downloads and not downloads.isdigit()):
+        ctx.diag(ln, "warning", "bad-document-row", f"unexpected document cells: {s}")
+    return True

@@ -1,0 +1,86 @@
+"""Lessons, findings and recommendations: numbered items of free text.
+
+An item starts at a number alone on its line (`1.`, `1`), a number followed by text
+(`1 Recommendation 1: ...`, older pages), or a `1. | text` table row. A number only
+counts when it is the next one expected, so that `2030 Agenda ...` or a footnote
+`[1]` inside the text never splits an item. Under Findings (and Lessons), a line
+that is an evaluation criterion (Relevance, Effectiveness, ...) starts an item of
+its own carrying the criterion in ``heading``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from erc_parse.context import ItemBuf
+from erc_parse.context import Ctx
+
+NUMBER_ALONE = re.compile(r"^(\d{1,3})\s*\.?$")
+NUMBER_TEXT = re.compile(r"^(\d{1,3})\s*(?:\.\s*|\s+)(\S.*)$")
+
+CRITERIA = frozenset(
+    c.lower()
+    for c in (
+        # OECD-DAC criteria and the usual UNDP additions, in the portal's languages.
+        "Relevance", "Coherence", "Effectiveness", "Efficiency", "Impact", "Sustainability",
+        "Relevance and Coherence", "Relevance/Coherence", "Coherence and Relevance",
+        "Ownership", "Partnerships", "Partnership", "Design", "Implementation",
+        "Gender Equality", "Gender", "Human Rights", "Human Rights and Gender Equality",
+        "Gender equality and women's empowerment", "Cross-cutting Issues", "Cross-cutting issues",
+        "Crosscutting Issues", "Cross-Cutting", "Management", "Monitoring and Evaluation",
+        "Results", "Conclusions", "Leaving No One Behind", "Innovation", "Connectedness",
+        "Coverage", "Coordination", "Project Design", "Project Management", "Progress towards results",
+        "Pertinencia", "Coherencia", "Eficacia", "Eficiencia", "Impacto", "Sostenibilidad",
+        "Pertinence", "Cohérence", "Efficacité", "Efficience", "Durabilité", "Viabilité",
+        "Relevância", "Coerência", "Eficácia", "Eficiência", "Sustentabilidade",
+    )
+)
+
+
+def is_criterion(s: str) -> bool:
+    return s.rstrip(" :").lower() in CRITERIA
+
+
+def narrative(ctx: Ctx, section: str, ln: int, s: str, cells: list[str] | None) -> None:
+    """States LESSONS, FINDINGS, RECOMMENDATIONS: one line of an item."""
+    items = ctx.items.setdefault(section, [])
+    expected = _next_number(items)
+    if cells and len(cells) >= 2 and NUMBER_ALONE.match(cells[0]):
+        # `1. | text`: the table rendering's numbered row.
+        number = int(NUMBER_ALONE.match(cells[0])[1])  # type: ignore[index]
+        items.append(ItemBuf(number, None, [" ".join(c for c in cells[1:] if c)]))
+        return
+    m = NUMBER_ALONE.match(s)
+    if m and int(m[1]) in expected:
+        items.append(ItemBuf(int(m[1]), None, []))
+        return
+    m = NUMBER_TEXT.match(s)
+    if m and int(m[1]) in expected and not _is_decimal(s):
+        items.append(ItemBuf(int(m[1]), None, [m[2].strip()]))
+        return
+    if section != "recommendations" and is_criterion(s):
+        current = items[-1] if items else None
+        if current is not None and current.heading is None and not current.lines:
+            current.heading = s.rstrip(" :")
+        else:
+            number = current.number if current is not None else None
+            items.append(ItemBuf(number, s.rstrip(" :"), []))
+        return
+    if not items:
+        items.append(ItemBuf(None, None, []))
+    items[-1].lines.append(s)
+
+
+def _next_number(items: list[ItemBuf]) -> tuple[int, ...]:
+    numbers = [i.number for i in items if i.number is not None]
+    if not numbers:
+        return (1,)
+    return (numbers[-1] + 1,)
+
+
+_DECIMAL = re.compile(r"^\d+\.\d")
+
+
+def _is_decimal(s: str) -> bool:
+    # `3.1 Hawede` is a sub-section number inside the text, not item 3.
+    return bool(_DECIMAL.match(s))
