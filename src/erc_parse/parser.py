@@ -184,7 +184,8 @@ def _dispatch(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> N
         header.start(ctx, ln, s, raw)
     elif state == st.HEADER:
         m = LABEL.match(s)
-        if m and m[2].strip() and metadata.lookup(m[1]) is not None and not s.startswith("- "):
+        hit = metadata.lookup(m[1]) if m and m[2].strip() else None
+        if hit is not None and hit[0] != "justification" and not s.startswith("- "):
             # Management-response pages: `Commissioning Unit: Chile` after the title.
             ctx.state = st.DETAILS
             metadata.details(ctx, ln, s, raw)
@@ -197,8 +198,14 @@ def _dispatch(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> N
     elif state == st.DOCUMENTS:
         if s in CHROME:
             return
-        if not documents.documents(ctx, ln, s, cells):
-            ctx.unparsed(ln, s, "documents")
+        if documents.documents(ctx, ln, s, cells):
+            return
+        if metadata.lookup((LABEL.match(s) or [None, s])[1] or s) is not None:
+            # A page without a `Title` line: the details start at their first label.
+            ctx.state = st.DETAILS
+            metadata.details(ctx, ln, s, raw)
+            return
+        ctx.unparsed(ln, s, "documents")
     elif state == st.DETAILS:
         metadata.details(ctx, ln, s, raw)
     elif state == st.NEW_DETAILS:
@@ -288,9 +295,11 @@ def _merge_header(ctx: Ctx) -> None:
     """The detail block wins; a header value it contradicts becomes a warning."""
     for field, (ln, raw) in ctx.header.items():
         value = header.header_value(field, raw) if field != "justification" else raw
-        if value is None:
-            if raw.strip() and field != "justification":
+        if value is None and raw.strip("-–— "):
+            if field != "justification":
                 ctx.diag(ln, "warning", "bad-value", f"cannot read header {field} value {raw!r}")
+            continue
+        if value is None:
             continue
         current = ctx.meta.get(field)
         if current is None or current == [] or current == "":

@@ -19,6 +19,14 @@ ROW = re.compile(
     r"\s+(?P<size>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[KMG]?B)"
     r"\s+(?P<status>[A-Z][A-Za-z-]*)\s+(?P<downloads>\d+)$"
 )
+# Older pages leave cells empty: `Download document ADR_Ecuador.pdf report Posted 1742`,
+# even `Download document summary Posted 161` (no file name at all).
+LENIENT = re.compile(
+    r"^Download document\s*(?P<filename>.*?\S\.[A-Za-z0-9]{1,5})?\s*(?P<type>[a-z][a-z0-9_-]*)?"
+    r"(?:\s+(?P<language>[A-Z][A-Za-zçãéñ]+))?"
+    r"(?:\s+(?P<size>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[KMG]?B))?"
+    r"\s+(?P<status>[A-Z][A-Za-z-]*)\s+(?P<downloads>\d+)$"
+)
 _UNIT = {"B": 1 / 1024, "KB": 1.0, "MB": 1024.0, "GB": 1024.0 * 1024.0}
 
 
@@ -37,6 +45,10 @@ def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
         return True
     m = ROW.match(s)
     if m is None:
+        m = LENIENT.match(s)
+        if m is not None:
+            ctx.diag(ln, "info", "document-missing-cells", f"the page leaves document cells empty: {s}")
+    if m is None:
         name = s[len("Download document") :].strip()
         ctx.documents.append(Document.model_construct(filename=name or None))
         ctx.diag(ln, "warning", "bad-document-row", f"document row without type/size/status cells: {s}")
@@ -46,7 +58,7 @@ def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
             filename=m["filename"],
             type=m["type"],
             language=m["language"],
-            size_kb=size_kb(m["size"], m["unit"]),
+            size_kb=size_kb(m["size"], m["unit"]) if m["size"] else None,
             status=m["status"],
             downloads=int(m["downloads"]),
         )

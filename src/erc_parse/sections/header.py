@@ -48,7 +48,7 @@ def start(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         ctx.set_meta("evaluation_plan", m[1].replace(" ", ""), ln)
         ctx.state = st.PLAN
         return
-    if s.startswith("- ") and _header_label(s[2:]):
+    if (s.startswith("- ") and _header_label(s[2:])) or _header_label(s):
         ctx.state = st.HEADER
         header(ctx, ln, s, raw)
         return

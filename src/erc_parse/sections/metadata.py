@@ -138,10 +138,10 @@ def details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if pending.kind in ("para",):
             pending.lines.append(s)
             return
-        if pending.kind in ("list", "bullets") and raw[:1].isspace():
+        if pending.kind == "bullets" and raw[:1].isspace():
             _bullet(ctx, ln, s)
             return
-        if not pending.lines and pending.kind not in ("bullets",):
+        if not pending.lines and pending.kind not in ("bullets",) and not raw[:1].isspace():
             # The value sits on the line below its label.
             ctx.pending = None
             _set(ctx, pending.field, pending.kind, s, ln, pending.label)
@@ -169,13 +169,18 @@ def _label_line(s: str) -> tuple[str, str, tuple[str, str]] | None:
 
 def _looks_like_label(label: str) -> bool:
     words = label.split()
-    return 0 < len(words) <= 7 and label[:1].isupper() and not label.rstrip().endswith((".", ","))
+    return (
+        0 < len(words) <= 7
+        and label[:1].isupper()
+        and not label.rstrip()[-1:].isdigit()  # `Finding 1: ...` is prose, not a field
+        and not label.rstrip().endswith((".", ","))
+    )
 
 
 def _bullet(ctx: Ctx, ln: int, s: str) -> None:
     item = nv.clean_item(s)
     pending = ctx.pending
-    if pending is not None and pending.kind in ("bullets", "list"):
+    if pending is not None and pending.kind == "bullets":
         if item:
             ctx.meta.setdefault(pending.field, []).append(item)
             ctx.meta_lines.setdefault(pending.field, ln)
