@@ -1,0 +1,204 @@
+"""The flat key-action view: one row per key action, with overdue computed for a date.
+
+Overdue rule (the one ``erc-parse actions`` documents):
+
+- the portal gives due dates as months, so an action is due by the *last day* of its
+  due month; it is overdue when that day is strictly before the as-of date;
+- only open actions can be overdue: ``Completed`` and ``No Longer Applicable`` never are;
+- the portal's ``Overdue-Initiated`` / ``Overdue-Not Initiated`` statuses are the portal's
+  verdict on the day the page was saved. They are treated as open statuses like
+  ``Initiated`` and the date decides, so the answer for a given as-of date does not
+  depend on when the dump was taken;
+- an action without a due month (``No deadline established``) is never overdue.
+
+``days_overdue`` is as-of minus the last day of the due month, set only when overdue.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from erc_parse.models import Evaluation
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "ActionRow",
+    "due_date",
+    "flatten",
+    "label",
+    "parse_as_of",
+    "render_table",
+]
+
+#: Statuses (compared case-insensitively) under which an action can no longer be overdue.
+CLOSED_STATUSES = frozenset({"completed", "no longer applicable"})
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """One key action, flattened; plain data so the view never needs pydantic to print."""
+
+    evaluation: str
+    evaluation_id: str
+    source_path: str | None
+    recommendation_number: int | None
+    action_number: str | None
+    text: str
+    responsible: str | None
+    due: str | None
+    status: str | None
+    overdue: bool
+    days_overdue: int | None
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _norm(status: str | None) -> str:
+    return " ".join((status or "").split()).casefold()
+
+
+def due_date(month: str | None) -> dt.date | None:
+    """Last day of a ``YYYY-MM`` month: the day by which the action had to be done."""
+    if not month:
+        return None
+    try:
+        year, mon = int(month[:4]), int(month[5:7])
+        return dt.date(year, mon, calendar.monthrange(year, mon)[1])
+    except (ValueError, IndexError):
+        return None
+
+
+def label(ev: Evaluation) -> str:
+    """How a person recognises an evaluation in a listing: its title, else where it came from."""
+    return ev.metadata.title or ev.source.path or "<stdin>"
+
+
+def parse_as_of(text: str | None) -> dt.date:
+    """The as-of date from a command-line string; today when not given.
+
+    ``ValueError`` (with a one-line message) for anything dateutil cannot read, so the
+    CLI can turn it into exit code 2.
+    """
+    if text is None or text.strip().lower() == "today":
+        return dt.date.today()
+    from dateutil import parser as dateparser
+
+    try:
+        # Missing parts default to January 1st, not to today's month and day.
+        default = dt.datetime(dt.date.today().year, 1, 1)
+        return dateparser.parse(text, yearfirst=True, default=default).date()
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def flatten(
+    evaluations: Iterable[Evaluation],
+    as_of: dt.date,
+    *,
+    overdue_only: bool = False,
+    statuses: Sequence[str] | None = None,
+) -> list[ActionRow]:
+    """All key actions of ``evaluations`` in page order, filtered as asked.
+
+    ``statuses`` match the page's status case-insensitively and exactly, so
+    ``Initiated`` does not also select ``Overdue-Initiated``; give both to get both.
+    """
+    from erc_parse.export import evaluation_id
+
+    wanted = {_norm(s) for s in statuses} if statuses else None
+    out: list[ActionRow] = []
+    for ev in evaluations:
+        name = label(ev)
+        eid = evaluation_id(ev)
+        for mr, ka in ev.key_actions():
+            status = _norm(ka.status)
+            if wanted is not None and status not in wanted:
+                continue
+            deadline = due_date(ka.due)
+            late = deadline is not None and deadline < as_of and status not in CLOSED_STATUSES
+            if overdue_only and not late:
+                continue
+            out.append(
+                ActionRow(
+                    evaluation=name,
+                    evaluation_id=eid,
+                    source_path=ev.source.path,
+                    recommendation_number=mr.recommendation_number,
+                    action_number=ka.number,
+                    text=ka.text,
+                    responsible=ka.responsible,
+                    due=ka.due,
+                    status=ka.status,
+                    overdue=late,
+                    days_overdue=(as_of - deadline).days if late and deadline else None,
+                )
+            )
+    return out
+
+
+def render_table(rows: Sequence[ActionRow], console: Console, as_of: dt.date) -> None:
+    """One table per evaluation (titles are too long for a column), overdue rows in red.
+
+    The short columns are pinned to their content width so that, on a narrow
+    terminal, only the responsible unit wraps and the action text is cut.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    groups: dict[str, list[ActionRow]] = {}
+    for row in rows:
+        groups.setdefault(row.evaluation_id, []).append(row)
+    for group in groups.values():
+        cells = [
+            (
+                "" if r.recommendation_number is None else str(r.recommendation_number),
+                r.action_number or "",
+                r.due or "",
+                r.status or "",
+                f"{r.days_overdue} d" if r.overdue else "",
+            )
+            for r in group
+        ]
+        table = Table(
+            title=Text(group[0].evaluation, style="bold"), title_justify="left", expand=True
+        )
+        for i, (name, justify) in enumerate(
+            (
+                ("Rec", "right"),
+                ("Action", "left"),
+                ("Due", "left"),
+                ("Status", "left"),
+                ("Overdue", "right"),
+            )
+        ):
+            width = max(len(name), *(len(c[i]) for c in cells))
+            table.add_column(name, justify=justify, no_wrap=True, min_width=width)  # type: ignore[arg-type]
+        # With expand=True the ratio columns share what the pinned ones leave.
+        table.add_column("Responsible", overflow="fold", ratio=1)
+        table.add_column("Key action", overflow="ellipsis", no_wrap=True, ratio=1)
+        for r, c in zip(group, cells, strict=True):
+            table.add_row(
+                *(Text(value) for value in c),
+                Text(r.responsible or ""),
+                Text(" ".join(r.text.split())),
+                style="red" if r.overdue else None,
+            )
+        console.print(table)
+    late = sum(r.overdue for r in rows)
+    console.print(
+        f"{len(rows)} key action{'s' if len(rows) != 1 else ''}, "
+        f"{late} overdue as of {as_of.isoformat()}",
+        highlight=False,
+    )

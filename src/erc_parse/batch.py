@@ -1,0 +1,249 @@
+"""Batch conversion of many dumps: one output per input, in parallel, memory kept flat.
+
+Naming: outputs **mirror** the inputs. A file given as SRC lands at ``OUT/<name>``; a
+file found under a folder SRC lands at ``OUT/<path relative to SRC>``, so the corpus'
+``evaluations/9396.txt`` and ``managementresponses/9396.txt`` stay apart. ``.txt`` is
+replaced by ``.json`` (``--format json``) or by a folder holding the nine CSV tables
+(``--format csv``). When two inputs would still land on one name (``a/x.txt b/x.txt``),
+the later one gets ``x.<8 hex of its absolute path>.json``: stable from run to run and
+never overwriting the first.
+
+Memory: workers receive a path and write the output themselves, returning a small
+``(source, error)`` tuple, so the parent never holds more than a chunk of paths in
+flight. The one exception is ``--format sqlite``, whose writer takes all the models at
+once (one transaction); the workers then send the models back.
+
+Every output is written to a hidden temporary in its folder and renamed into place,
+so a failure or a Ctrl-C never leaves a half-written file under a real name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from erc_parse.models import Evaluation
+
+__all__ = ["Report", "Task", "convert", "discover", "error_message", "plan"]
+
+Format = Literal["json", "csv", "sqlite"]
+#: A unit of work: (input path, output path). Plain tuples pickle cheaply to workers.
+Task = tuple[str, str]
+
+
+@dataclass
+class Report:
+    """What a batch did; ``failed`` holds ``(input, one-line reason)``."""
+
+    converted: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def error_message(exc: BaseException) -> str:
+    """One line a user can act on, for any failure reading or converting an input."""
+    from erc_parse.reader import InputError
+
+    if isinstance(exc, InputError):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not a file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, OSError):
+        return (exc.strerror or str(exc)).lower()
+    # A parser or writer bug: say so on one line rather than sinking the whole batch.
+    return f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+
+
+def _is_txt(name: str) -> bool:
+    return name.lower().endswith(".txt") and not name.startswith(".")
+
+
+def discover(sources: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Yield ``(input path, path relative to its SRC)``; missing SRCs yield ``(src, "")``.
+
+    Folders are walked recursively for ``*.txt`` in sorted order (hidden names skipped);
+    a file named explicitly is taken whatever its extension, since the user chose it.
+    """
+    for src in sources:
+        if os.path.isdir(src):
+            for root, dirs, files in os.walk(src):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if _is_txt(name):
+                        path = os.path.join(root, name)
+                        yield path, os.path.relpath(path, src)
+        else:
+            yield src, os.path.basename(src) if os.path.exists(src) else ""
+
+
+def _target(rel: str, out: str, fmt: Format) -> str:
+    stem = rel[:-4] if rel.lower().endswith(".txt") else rel
+    return os.path.join(out, stem if fmt == "csv" else stem + ".json")
+
+
+def plan(sources: Sequence[str], out: str, fmt: Format) -> tuple[list[Task], Report]:
+    """Decide every input's output name up front (so collisions are settled before work).
+
+    Inputs that do not exist are recorded as failures in the returned report; the
+    same file reached twice (named and inside a named folder) is converted once.
+    """
+    report = Report()
+    tasks: list[Task] = []
+    seen_inputs: set[str] = set()
+    taken: set[str] = set()
+    for path, rel in discover(sources):
+        if not rel:
+            report.failed.append((path, "no such file or folder"))
+            continue
+        real = os.path.realpath(path)
+        if real in seen_inputs:
+            continue
+        seen_inputs.add(real)
+        if fmt == "sqlite":
+            tasks.append((path, ""))
+            continue
+        target = _target(rel, out, fmt)
+        key = os.path.normcase(target)
+        if key in taken:
+            tag = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+            base, ext = os.path.splitext(target) if fmt != "csv" else (target, "")
+            target = f"{base}.{tag}{ext}"
+            key = os.path.normcase(target)
+            report.renamed.append((path, target))
+        taken.add(key)
+        tasks.append((path, target))
+    return tasks, report
+
+
+def _convert_one(task: Task, fmt: Format) -> tuple[str, str | None, Evaluation | None]:
+    """Worker body: never raises, so one bad file cannot stop the pool."""
+    source, target = task
+    try:
+        from erc_parse import parse_file
+
+        ev = parse_file(source)
+        if fmt == "sqlite":
+            return source, None, ev
+        parent = os.path.dirname(target)
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        if fmt == "csv":
+            from erc_parse.export.csvout import write_tables
+
+            write_tables([ev], target)
+        else:
+            from erc_parse.export import atomic_open
+
+            with atomic_open(target) as fh:
+                fh.write(ev.model_dump_json(indent=2))
+                fh.write("\n")
+        return source, None, None
+    except Exception as exc:
+        return source, error_message(exc), None
+
+
+def _work_json(task: Task) -> tuple[str, str | None, None]:
+    source, error, _ = _convert_one(task, "json")
+    return source, error, None
+
+
+def _work_csv(task: Task) -> tuple[str, str | None, None]:
+    source, error, _ = _convert_one(task, "csv")
+    return source, error, None
+
+
+def _work_sqlite(task: Task) -> tuple[str, str | None, Evaluation | None]:
+    return _convert_one(task, "sqlite")
+
+
+_WORKERS = {"json": _work_json, "csv": _work_csv, "sqlite": _work_sqlite}
+
+
+def _init_worker() -> None:
+    import signal
+
+    # Ctrl-C is the parent's to handle; terminate() then sends SIGTERM, which we turn
+    # into SystemExit so atomic writers run their cleanup and leave no temporaries.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _results(
+    tasks: list[Task], fmt: Format, jobs: int
+) -> Iterator[tuple[str, str | None, Evaluation | None]]:
+    work = _WORKERS[fmt]
+    if jobs <= 1 or len(tasks) <= 1:
+        # No pool for one worker: no start-up cost, and tracebacks stay debuggable.
+        yield from map(work, tasks)
+        return
+    import multiprocessing
+
+    chunksize = max(1, min(64, len(tasks) // (jobs * 4)))
+    pool = multiprocessing.Pool(jobs, initializer=_init_worker)
+    try:
+        yield from pool.imap_unordered(work, tasks, chunksize=chunksize)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def convert(
+    sources: Sequence[str],
+    out: str | os.PathLike[str],
+    *,
+    fmt: Format = "json",
+    jobs: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[str, str | None], None] | None = None,
+) -> Report:
+    """Convert every input under ``sources`` into ``out``; failures are reported, not raised.
+
+    ``on_start(total)`` is called once the inputs are known and ``on_result(input,
+    error)`` as each finishes (in completion order), so a caller can draw progress
+    and report failures as they happen. For ``sqlite``, ``out`` is the database file
+    and ``erc_parse.export.sqlite.write_database`` is called once, in this process;
+    an error there propagates (nothing was written: it is one transaction).
+    """
+    out = os.fspath(out)
+    tasks, report = plan(sources, out, fmt)
+    if on_result is not None:
+        for missing, reason in report.failed:
+            on_result(missing, reason)
+    if on_start is not None:
+        on_start(len(tasks))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    collected: list[tuple[str, Evaluation]] = []
+    for source, error, ev in _results(tasks, fmt, jobs):
+        if error is None:
+            report.converted += 1
+            if ev is not None:
+                collected.append((source, ev))
+        else:
+            report.failed.append((source, error))
+        if on_result is not None:
+            on_result(source, error)
+    if fmt == "sqlite" and collected:
+        from erc_parse.export import sqlite_backend
+
+        collected.sort(key=lambda pair: pair[0])
+        sqlite_backend("write_database").write_database([ev for _, ev in collected], out)
+    return report

@@ -1,0 +1,562 @@
+"""The ``erc-parse`` command line: thin Typer wrappers over the library.
+
+Each command parses its options, calls one library function (``summary.render``,
+``export.jsonout``, ``export.csvout.write_tables``, ``batch.convert``,
+``actions.flatten``, ...) and maps failures to exit codes. Nothing heavy is imported
+at module level: rich, pydantic, the models, dateutil and the parser load inside the
+commands that use them, so ``erc-parse --version`` and ``--help`` start in the time
+it takes to import Typer.
+
+Exit codes: 0 success; 1 failures found (``check``: errors, or warnings with
+``--strict``; ``convert``: some inputs failed); 2 an input could not be read or is
+not text, an output could not be written, or bad usage. Errors are one line on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import IO, TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from types import ModuleType
+
+    from rich.console import Console
+
+    from erc_parse.models import Evaluation
+
+PROG = "erc-parse"
+EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name=PROG,
+    help="Turn text dumps of UNDP Evaluation Resource Centre pages into structured data.",
+    epilog=(
+        "Exit codes: 0 ok; 1 failures found (check: errors, or warnings with --strict;"
+        " convert: some inputs failed); 2 an input could not be read or is not text,"
+        " an output could not be written, or bad usage."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    sqlite = "sqlite"
+
+
+class ConvertFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    sqlite = "sqlite"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+class ActionsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class SearchFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+# --- shared option bundles ------------------------------------------------------------
+
+Files = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="FILE",
+        help="Dump files to read; '-' reads standard input.",
+        show_default=False,
+    ),
+]
+Output = Annotated[
+    str | None,
+    typer.Option(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="Write here instead of standard output (atomically: all or nothing).",
+        show_default=False,
+    ),
+]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Date overdue is judged against, e.g. 2019-12-31. [default: today]",
+        show_default=False,
+    ),
+]
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    """One line on stderr and out: what every user-facing error comes down to."""
+    typer.echo(f"{PROG}: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _note(message: str) -> None:
+    typer.echo(f"{PROG}: {message}", err=True)
+
+
+def _console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
+    from rich.console import Console
+
+    # Console() follows NO_COLOR, and renders plain text when not writing to a terminal.
+    return Console(stderr=stderr, file=file, highlight=False)
+
+
+def _as_of(text: str | None) -> dt.date:
+    from erc_parse.actions import parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except ValueError as exc:
+        _fail(f"--as-of: {exc}")
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    return buffer.read() if buffer is not None else stream.read().encode("utf-8")
+
+
+def _read(name: str) -> tuple[str, Evaluation]:
+    """Read and parse one input; raises the underlying error for the caller to word."""
+    from erc_parse import parse_bytes
+
+    if name == "-":
+        data = _read_stdin()
+        ev = parse_bytes(data)
+    else:
+        with open(name, "rb") as fh:
+            data = fh.read()
+        ev = parse_bytes(data, path=name)
+    if not data.strip() and not ev.diagnostics:
+        # An empty dump is valid input, but a silent empty result looks like success.
+        from erc_parse.models import Diagnostic
+
+        ev.diagnostics.append(
+            Diagnostic(line=1, severity="warning", code="empty-input", message="input is empty")
+        )
+    return ("<stdin>" if name == "-" else name), ev
+
+
+def _why(name: str, exc: BaseException) -> str:
+    from erc_parse.batch import error_message
+
+    label = "<stdin>" if name == "-" else name
+    if isinstance(exc, IsADirectoryError) or (name != "-" and os.path.isdir(name)):
+        return f"{label}: is a directory (erc-parse convert reads folders)"
+    return f"{label}: {error_message(exc)}"
+
+
+def _check_stdin_once(files: list[str]) -> None:
+    if files.count("-") > 1:
+        _fail("'-' (standard input) can be given only once")
+
+
+def _load(files: list[str]) -> list[tuple[str, Evaluation]]:
+    """All inputs parsed, or exit 2 naming the first that cannot be read.
+
+    All-or-nothing on purpose: these commands produce one document (an array, a
+    table set, a listing) and a partial one would pass for complete.
+    """
+    _check_stdin_once(files)
+    results = []
+    for name in files:
+        try:
+            results.append(_read(name))
+        except Exception as exc:
+            _fail(_why(name, exc))
+    return results
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """Standard output, or ``path`` written atomically; exit 2 if it cannot be written."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    from erc_parse.batch import error_message
+    from erc_parse.export import atomic_open
+
+    try:
+        with atomic_open(path, newline="") as fh:
+            yield fh
+    except OSError as exc:
+        _fail(f"cannot write {path}: {error_message(exc)}")
+
+
+def _sqlite(*needs: str) -> ModuleType:
+    from erc_parse.export import Unavailable, sqlite_backend
+
+    try:
+        return sqlite_backend(*needs)
+    except Unavailable as exc:
+        _fail(str(exc))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from erc_parse import __version__
+
+        typer.echo(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Turn text dumps of UNDP Evaluation Resource Centre pages into structured data."""
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+@app.command()
+def summary(files: Files, as_of: AsOf = None) -> None:
+    """Show what each dump contains, readable in ten seconds."""
+    from erc_parse.summary import render
+
+    day = _as_of(as_of)
+    render([ev for _, ev in _load(files)], _console(), day)
+
+
+@app.command()
+def export(
+    files: Files,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExportFormat.json,
+    output: Output = None,
+) -> None:
+    """Export dumps as JSON, JSON Lines, CSV tables (-o DIR) or SQLite (-o FILE)."""
+    if fmt in (ExportFormat.csv, ExportFormat.sqlite) and not output:
+        where = "a folder for the tables" if fmt is ExportFormat.csv else "the database file"
+        _fail(f"--format {fmt.value} needs -o PATH ({where})")
+    if fmt is ExportFormat.sqlite:
+        backend = _sqlite("write_database")
+        evaluations = [ev for _, ev in _load(files)]
+        try:
+            backend.write_database(evaluations, output)
+        except Exception as exc:
+            from erc_parse.batch import error_message
+
+            _fail(f"cannot write {output}: {error_message(exc)}")
+        return
+    if fmt is ExportFormat.csv:
+        assert output is not None
+        if os.path.exists(output) and not os.path.isdir(output):
+            _fail(f"-o {output}: exists and is not a folder (CSV export writes nine tables)")
+        from erc_parse.batch import error_message
+        from erc_parse.export.csvout import write_tables
+
+        evaluations = [ev for _, ev in _load(files)]
+        try:
+            write_tables(evaluations, output)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {error_message(exc)}")
+        return
+
+    from erc_parse.export.jsonout import write_json, write_jsonl
+
+    evaluations = [ev for _, ev in _load(files)]
+    with _output(output) as out:
+        if fmt is ExportFormat.jsonl:
+            write_jsonl(evaluations, out)
+        else:
+            write_json(evaluations, out, single=len(files) == 1)
+
+
+@app.command()
+def convert(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SRC",
+            help="Dump files and folders (searched for *.txt).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Output folder (the database file for --format sqlite).",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ConvertFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ConvertFormat.json,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes. [default: number of CPUs]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Convert many dumps, one output per input, in parallel; bad files are skipped."""
+    from erc_parse.batch import convert as run
+    from erc_parse.batch import error_message
+
+    if fmt is ConvertFormat.sqlite:
+        _sqlite("write_database")
+        if os.path.isdir(out):
+            _fail(f"--out {out}: is a folder; --format sqlite writes a database file")
+    else:
+        if os.path.exists(out) and not os.path.isdir(out):
+            _fail(f"--out {out}: exists and is not a folder")
+        try:
+            os.makedirs(out, exist_ok=True)
+        except OSError as exc:
+            _fail(f"cannot create {out}: {error_message(exc)}")
+
+    err = _console(stderr=True)
+    show_progress = err.is_terminal
+    progress = None
+    task_id = None
+
+    def on_start(total: int) -> None:
+        nonlocal progress, task_id
+        if show_progress and total > 1:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            progress = Progress(
+                TextColumn("converting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            progress.start()
+            task_id = progress.add_task("convert", total=total)
+
+    def on_result(source: str, error: str | None) -> None:
+        if error is not None:
+            line = f"{PROG}: {source}: {error}"
+            if progress is not None:
+                progress.console.print(line, markup=False, highlight=False)
+            else:
+                typer.echo(line, err=True)
+        if progress is not None and task_id is not None:
+            progress.advance(task_id)
+
+    try:
+        report = run(
+            sources,
+            out,
+            fmt=fmt.value,
+            jobs=jobs,
+            on_start=on_start,
+            on_result=on_result,
+        )
+    except Exception as exc:  # the sqlite writer: one transaction, nothing written
+        _fail(f"cannot write {out}: {error_message(exc)}")
+    finally:
+        if progress is not None:
+            progress.stop()
+    for source, target in report.renamed:
+        _note(f"note: {source} -> {target} (name already taken)")
+    if show_progress:
+        _note(f"converted {report.converted}, failed {len(report.failed)}")
+    if report.failed:
+        raise typer.Exit(EXIT_FOUND)
+
+
+@app.command()
+def check(
+    files: Files,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text, GitHub Actions annotations, or JSON."),
+    ] = CheckFormat.text,
+) -> None:
+    """Report parser diagnostics for CI; exit 1 on errors (and warnings with --strict)."""
+    from erc_parse.summary import check_report, github_escape
+
+    _check_stdin_once(files)
+    results = []
+    unreadable = False
+    for name in files:
+        try:
+            results.append(_read(name))
+        except Exception as exc:
+            unreadable = True
+            message = _why(name, exc)
+            typer.echo(f"{PROG}: error: {message}", err=True)
+            if fmt is CheckFormat.github:
+                path = "<stdin>" if name == "-" else name
+                typer.echo(
+                    f"::error file={github_escape(path, prop=True)}::"
+                    f"{github_escape('unreadable ' + message)}"
+                )
+    text, counts = check_report(results, fmt.value)
+    sys.stdout.write(text)
+    if unreadable:
+        raise typer.Exit(EXIT_INPUT)
+    if counts["error"] or (strict and counts["warning"]):
+        raise typer.Exit(EXIT_FOUND)
+
+
+@app.command()
+def actions(
+    files: Files,
+    as_of: AsOf = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only actions overdue at the as-of date.")
+    ] = False,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="STATUS",
+            help="Only this status (case-insensitive, exact); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ActionsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ActionsFormat.table,
+    output: Output = None,
+) -> None:
+    """List key actions flat, with overdue status and days overdue."""
+    from erc_parse.actions import flatten, render_table
+
+    if output and fmt is ActionsFormat.table:
+        _fail("-o needs --format json or csv")
+    day = _as_of(as_of)
+    rows = flatten([ev for _, ev in _load(files)], day, overdue_only=overdue, statuses=status)
+    if fmt is ActionsFormat.table:
+        render_table(rows, _console(), day)
+        return
+    with _output(output) as out:
+        if fmt is ActionsFormat.json:
+            import json
+
+            out.write(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+            out.write("\n")
+        else:
+            from erc_parse.actions import ActionRow
+            from erc_parse.export.csvout import write_rows
+
+            columns = ActionRow.columns()
+            write_rows(out, columns, ([getattr(r, c) for c in columns] for r in rows))
+
+
+@app.command()
+def schema(output: Output = None) -> None:
+    """Print the JSON Schema of the export (what `export --format json` emits)."""
+    import json
+
+    from erc_parse.models import Evaluation
+
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **Evaluation.model_json_schema(mode="serialization"),
+    }
+    with _output(output) as out:
+        out.write(json.dumps(doc, indent=2, ensure_ascii=False))
+        out.write("\n")
+
+
+@app.command()
+def search(
+    db: Annotated[str, typer.Argument(metavar="DB", help="Database written by --format sqlite.")],
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="SQLite FTS5 query, e.g. 'knowledge monster'.")
+    ],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most hits to show.")] = 20,
+    fmt: Annotated[
+        SearchFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SearchFormat.text,
+) -> None:
+    """Full-text search of an exported database, best matches first."""
+    backend = _sqlite("search")
+    if not os.path.isfile(db):
+        _fail(f"{db}: no such database file")
+    try:
+        hits = backend.search(db, query, limit)
+    except Exception as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        _fail(f"search failed: {message}")
+    if fmt is SearchFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    if not hits:
+        _note("no matches")
+        return
+    for i, hit in enumerate(hits, 1):
+        passage = hit.get("snippet") or hit.get("text") or ""
+        head = f"{i}. {hit.get('title') or '(no title)'} [{hit.get('section', '?')}]"
+        typer.echo(head)
+        typer.echo("   " + " ".join(str(passage).split()))
+
+
+def main() -> None:
+    """Console-script entry point; the last guard against a traceback reaching a user."""
+    try:
+        app(prog_name=PROG)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("ERC_PARSE_DEBUG"):
+            raise
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        typer.echo(
+            f"{PROG}: internal error: {message} (ERC_PARSE_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(EXIT_INPUT)
