@@ -100,8 +100,7 @@ def _line(ctx: Ctx, ln: int, raw: str) -> None:
         if cells is not None:
             if not cells:
                 return  # separators and empty filler rows: layout only
-            if ctx.state not in (st.KEY_ACTIONS,) and not (ctx.state == st.DOCUMENTS):
-                s = " ".join(c for c in cells if c)
+            s = " ".join(c for c in cells if c)
     if ctx.state == st.FOOTER:
         ctx.footer_lines.append(s)
         return

@@ -24,6 +24,7 @@ PLAN_LABELS = {
 }
 EVALUATIONS_TABLE = re.compile(r"^Evaluations\s+\S.*$")
 TABLE_HEADER = re.compile(r"^SN\s+Title\s+Type\b")
+_FILE = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 
 
 def plan(ctx: Ctx, ln: int, s: str, raw: str) -> None:
@@ -45,7 +46,9 @@ def plan(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         else:
             pending.lines.append(s)
             return
-    if pending is not None and pending.kind != "para" and not pending.lines:
+    if pending is not None and pending.kind == "plan-document" and not _FILE.search(s):
+        ctx.pending = None  # `Plan Document:` left empty; this line is the next block
+    elif pending is not None and pending.kind != "para" and not pending.lines:
         pending.lines.append(s)
         _value(ctx, pending, ln, s)
         return

@@ -104,7 +104,7 @@ def key_action_line(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> None:
     if ka is not None:
         ctx.expect_row = None
         if ln == ctx.cut_line:
-            ctx.cut(ln, s)
+            _cut_row(ctx, ka, ln, s)
             return
         if cells and len(cells) >= 2 and _row_cells(ctx, ka, ln, cells):
             return
@@ -210,6 +210,30 @@ def _row_plain(ctx: Ctx, ka: ActionBuf, ln: int, s: str) -> bool:
         ka.has_row = True
         return True
     return False
+
+
+def _cut_row(ctx: Ctx, ka: ActionBuf, ln: int, s: str) -> None:
+    """The dump stops inside this row: keep only the cells that provably ended before the cut.
+
+    Responsible, due month and status count as complete when more text follows them
+    on the line; the comments (or justification) after them are prose, kept as far
+    as they go, like any other cut text.
+    """
+    ctx.cut(ln, s)
+    m = ROW_DUE.match(s)
+    if not m or not m[3]:
+        return
+    st_m = STATUS_AT.match(m[3])
+    if st_m is None or not st_m[2]:
+        return
+    due = nv.month(m[2])
+    if due is None:
+        return
+    ka.responsible = m[1].strip() or None
+    ka.due = due
+    ka.status = st_m[1]
+    _tail(ctx, ka, ln, st_m[2])
+    ka.has_row = True
 
 
 def _row_cells(ctx: Ctx, ka: ActionBuf, ln: int, cells: list[str]) -> bool:
