@@ -156,13 +156,6 @@ def _read(name: str) -> tuple[str, Evaluation]:
         with open(name, "rb") as fh:
             data = fh.read()
         ev = parse_bytes(data, path=name)
-    if not data.strip() and not ev.diagnostics:
-        # An empty dump is valid input, but a silent empty result looks like success.
-        from erc_parse.models import Diagnostic
-
-        ev.diagnostics.append(
-            Diagnostic(line=1, severity="warning", code="empty-input", message="input is empty")
-        )
     return ("<stdin>" if name == "-" else name), ev
 
 

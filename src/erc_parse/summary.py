@@ -239,9 +239,11 @@ def check_report(
                     }
                 )
             elif fmt == "github":
+                # Line 0 means the whole file; GitHub wants no line rather than a bad one.
+                where = f",line={d.line}" if d.line > 0 else ""
                 lines.append(
-                    f"::{_GITHUB_LEVEL[d.severity]} file={github_escape(path, prop=True)},"
-                    f"line={d.line},title={github_escape(d.code, prop=True)}::"
+                    f"::{_GITHUB_LEVEL[d.severity]} file={github_escape(path, prop=True)}{where},"
+                    f"title={github_escape(d.code, prop=True)}::"
                     f"{github_escape(d.code + ' ' + d.message)}"
                 )
             else:
