@@ -1,0 +1,190 @@
+"""Batch conversion: folders, bad files among good ones, naming, atomic outputs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from erc_parse import parse_file
+from erc_parse.batch import convert, plan
+from erc_parse.cli import app
+from erc_parse.export import atomic_open
+from erc_parse.export.csvout import TABLES
+from erc_parse.models import Evaluation
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+GOOD = {
+    "evaluations/6921.txt": CORPUS / "evaluations" / "6921.txt",
+    "evaluations/9396.txt": CORPUS / "evaluations" / "9396.txt",
+    "managementresponses/9396.txt": CORPUS / "managementresponses" / "9396.txt",
+    "plans/1606.txt": CORPUS / "plans" / "1606.txt",
+}
+
+runner = CliRunner()
+
+
+def run(*args: object) -> Any:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A small download: four good dumps in subfolders, one binary, one non-txt file."""
+    src = tmp_path / "src"
+    for rel, path in GOOD.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, src / rel)
+    (src / "plans" / "broken.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    (src / "notes.md").write_text("not a dump")
+    (src / ".hidden.txt").write_text("skipped")
+    return src
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_folder_with_one_bad_file(tree: Path, tmp_path: Path, jobs: str) -> None:
+    out = tmp_path / "out"
+    result = run("convert", tree, "--out", out, "--jobs", jobs)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("erc-parse: ") and "broken.txt" in line and "binary" in line
+    produced = sorted(str(p.relative_to(out)) for p in out.rglob("*.json"))
+    assert produced == sorted(rel[:-4] + ".json" for rel in GOOD)
+    assert not (out / "plans" / "broken.json").exists()
+    assert leftovers(out) == []
+    for rel in GOOD:
+        got = Evaluation.model_validate_json((out / (rel[:-4] + ".json")).read_text("utf-8"))
+        assert got == parse_file(str(tree / rel))
+
+
+def test_all_good_is_exit_0_and_rerun_replaces(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = list(GOOD.values())[:2]
+    assert run("convert", *files, "--out", out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["6921.json", "9396.json"]
+    (out / "6921.json").write_text("stale")
+    result = run("convert", *files, "--out", out, "-j", "1")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert (out / "6921.json").read_text("utf-8").startswith("{")
+
+
+def test_same_basename_from_two_places_does_not_collide(tmp_path: Path) -> None:
+    a, b = GOOD["evaluations/9396.txt"], GOOD["managementresponses/9396.txt"]
+    out = tmp_path / "out"
+    result = run("convert", a, b, "--out", out)
+    assert result.exit_code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 2 and "9396.json" in names
+    (other,) = set(names) - {"9396.json"}
+    assert re.fullmatch(r"9396\.[0-9a-f]{8}\.json", other)
+    assert "name already taken" in result.stderr
+    # Stable: the same inputs get the same names next time.
+    run("convert", a, b, "--out", out)
+    assert sorted(p.name for p in out.iterdir()) == names
+
+
+def test_same_file_twice_is_converted_once(tree: Path, tmp_path: Path) -> None:
+    tasks, report = plan([str(tree / "plans"), str(tree / "plans" / "1606.txt")], "o", "json")
+    assert [os.path.basename(t[0]) for t in tasks] == ["1606.txt", "broken.txt"]
+    assert report.failed == [] and report.renamed == []
+
+
+def test_missing_source_is_reported_and_the_rest_converted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("convert", tmp_path / "nope", GOOD["plans/1606.txt"], "--out", out)
+    assert result.exit_code == 1
+    assert "nope" in result.stderr and "no such file" in result.stderr
+    assert (out / "1606.json").exists()
+
+
+def test_out_must_be_a_folder(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    result = run("convert", GOOD["plans/1606.txt"], "--out", target)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("erc-parse: error: ") and result.stderr.count("\n") == 1
+
+
+def test_csv_one_folder_of_tables_per_input(tree: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("convert", tree / "evaluations", "--out", out, "--format", "csv", "-j", "2")
+    assert result.exit_code == 0, result.output
+    for stem in ("6921", "9396"):
+        assert sorted(p.name for p in (out / stem).iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    assert leftovers(out) == []
+
+
+def test_library_convert_reports_progress(tree: Path, tmp_path: Path) -> None:
+    seen: list[tuple[str, str | None]] = []
+    totals: list[int] = []
+    report = convert(
+        [str(tree)], tmp_path / "o", jobs=1, on_start=totals.append,
+        on_result=lambda s, e: seen.append((s, e)),
+    )  # fmt: skip
+    assert totals == [5]
+    assert report.converted == 4 and len(report.failed) == 1 and not report.ok
+    assert sorted(os.path.basename(s) for s, _ in seen) == sorted(
+        ["6921.txt", "9396.txt", "9396.txt", "1606.txt", "broken.txt"]
+    )
+
+
+def test_sqlite_parses_in_workers_and_writes_once(
+    monkeypatch: pytest.MonkeyPatch, tree: Path, tmp_path: Path
+) -> None:
+    calls: list[tuple[list[str | None], str]] = []
+    module = types.ModuleType("erc_parse.export.sqlite")
+
+    def write_database(evaluations: list[Evaluation], path: object) -> None:
+        calls.append(([ev.source.path for ev in evaluations], os.fspath(path)))  # type: ignore[arg-type]
+
+    module.write_database = write_database  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "erc_parse.export.sqlite", module)
+    db = tmp_path / "e.db"
+    result = run("convert", tree, "--out", db, "--format", "sqlite", "--jobs", "2")
+    assert result.exit_code == 1  # broken.txt
+    (paths, where), = calls  # fmt: skip
+    assert where == str(db)
+    assert sorted(os.path.relpath(str(p), tree) for p in paths) == sorted(GOOD)
+
+
+def test_sqlite_without_backend_fails_before_work(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "erc_parse.export.sqlite", None)
+    result = run("convert", GOOD["plans/1606.txt"], "--out", tmp_path / "e.db", "-f", "sqlite")
+    assert result.exit_code == 2
+    assert "SQLite" in result.stderr and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_open_keeps_the_old_file_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "x.json"
+    target.write_text("old")
+    with pytest.raises(KeyboardInterrupt), atomic_open(target) as fh:
+        fh.write("half of the new")
+        raise KeyboardInterrupt
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["x.json"]
+    with atomic_open(target) as fh:
+        fh.write("new")
+    assert target.read_text() == "new"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
