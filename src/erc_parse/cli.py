@@ -104,8 +104,8 @@ AsOf = Annotated[
     typer.Option(
         "--as-of",
         metavar="DATE",
-        help="Date overdue is judged against, e.g. 2019-12-31. [default: today]",
-        show_default=False,
+        help="Date overdue is judged against, e.g. 2019-12-31; default: today.",
+        show_default="today",
     ),
 ]
 
@@ -323,8 +323,8 @@ def convert(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes. [default: number of CPUs]",
-            show_default=False,
+            help="Worker processes.",
+            show_default="number of CPUs",
         ),
     ] = None,
 ) -> None:
