@@ -147,8 +147,8 @@ def test_sqlite_parses_in_workers_and_writes_once(
     calls: list[tuple[list[str | None], str]] = []
     module = types.ModuleType("erc_parse.export.sqlite")
 
-    def write_database(evaluations: list[Evaluation], path: object) -> None:
-        calls.append(([ev.source.path for ev in evaluations], os.fspath(path)))  # type: ignore[arg-type]
+    def write_database(evaluations: list[Evaluation], path: str | os.PathLike[str]) -> None:
+        calls.append(([ev.source.path for ev in evaluations], os.fspath(path)))
 
     module.write_database = write_database  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "erc_parse.export.sqlite", module)

@@ -41,7 +41,7 @@ def one_error_line(result: Any) -> str:
     """The error contract: exactly one line on stderr, and no traceback anywhere."""
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    lines = result.stderr.strip().splitlines()
+    lines: list[str] = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("erc-parse: error: ")
     return lines[0]

@@ -110,10 +110,13 @@ def test_tables_agree_with_json(exported: tuple[Path, list[dict[str, Any]]]) -> 
     documents, team, countries = rows_of("documents"), rows_of("team"), rows_of("countries")
     responses, actions = rows_of("management_responses"), rows_of("key_actions")
     items = {name: rows_of(name) for name in ("lessons", "findings", "recommendations")}
-    for eid, ev in zip(ids, evaluations, strict=True):
-        strip = lambda rows: [  # noqa: E731
+
+    def strip(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [
             {k: v for k, v in r.items() if k not in ("evaluation_id", "position")} for r in rows
         ]
+
+    for eid, ev in zip(ids, evaluations, strict=True):
         assert strip(documents[eid]) == [
             pick(d, "filename", "type", "language", "size_kb", "status", "downloads")
             for d in ev["documents"]

@@ -375,7 +375,7 @@ def convert(
         if error is not None:
             line = f"{PROG}: {source}: {error}"
             if progress is not None:
-                progress.console.print(line, markup=False, highlight=False)
+                progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
             else:
                 typer.echo(line, err=True)
         if progress is not None and task_id is not None:
@@ -531,11 +531,22 @@ def search(
     if not hits:
         _note("no matches")
         return
+    console = _console()
     for i, hit in enumerate(hits, 1):
-        passage = hit.get("snippet") or hit.get("text") or ""
+        passage = " ".join(str(hit.get("snippet") or hit.get("text") or "").split())
         head = f"{i}. {hit.get('title') or '(no title)'} [{hit.get('section', '?')}]"
-        typer.echo(head)
-        typer.echo("   " + " ".join(str(passage).split()))
+        if not console.is_terminal:
+            typer.echo(head)
+            typer.echo("   " + passage)
+            continue
+        from rich.text import Text
+
+        # The backend marks matches **like this**; on a terminal, show them in bold.
+        line = Text("   ")
+        for j, part in enumerate(passage.split("**")):
+            line.append(part, style="bold yellow" if j % 2 else None)
+        console.print(Text(head, style="bold"), soft_wrap=True)
+        console.print(line)
 
 
 def main() -> None:

@@ -127,7 +127,7 @@ def _anchor(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> boo
             _leave(ctx)
             ctx.state = st.DOCUMENTS
             return True
-        if (s.startswith("Title ") or first == "Title") and state != st.START:
+        if s.startswith("Title ") or first == "Title":
             _leave(ctx)
             ctx.state = st.DETAILS
             metadata.details(ctx, ln, s, raw)
@@ -300,6 +300,8 @@ def _merge_header(ctx: Ctx) -> None:
             continue
         if value is None:
             continue
+        if isinstance(value, bool) and raw.strip().lower() not in ("yes", "no"):
+            ctx.extra.setdefault("Management Response", raw.strip())  # `Yes (Partial)`
         current = ctx.meta.get(field)
         if current is None or current == [] or current == "":
             ctx.set_meta(field, value, ln)

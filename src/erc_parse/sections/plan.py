@@ -69,7 +69,10 @@ def _value(ctx: Ctx, pending: PendingLabel, ln: int, value: str) -> None:
         ctx.pending = None
         return
     if pending.kind == "plan-document":
-        ctx.documents.append(Document.model_construct(filename=_document_name(value), type="plan"))
+        name = _document_name(value)
+        if name != value:
+            ctx.extra["Plan Document"] = value  # keep the page's note beside the file name
+        ctx.documents.append(Document.model_construct(filename=name, type="plan"))
         ctx.pending = None
     elif pending.kind == "extra":
         ctx.extra[pending.field] = value

@@ -42,6 +42,8 @@ ROW_DUE = re.compile(r"^(.*?)\s*(?<![\d/])(\d{4}/\d{1,2})(?![\d/])\s*(.*)$")
 ROW_STATUS = re.compile(rf"^(.*?)\s*(?<!\S)({_STATUS_ALT})(?=\s|$)\s*(.*)$")
 UNKNOWN_STATUS = re.compile(r"^([A-Z][\w-]*(?:\s[A-Z][\w-]*)*)\s*(.*)$")
 KA_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(\S.*)$|^-\s+(\S.*)$")
+_COMPLETE_ADDED = re.compile(r"\[Added:\s*(\d{4}/\d{1,2}/\d{1,2})\]")
+_COMPLETE_UPDATED = re.compile(r"\[Last Updated:\s*(\d{4}/\d{1,2}/\d{1,2})\]")
 JUSTIFICATION = re.compile(r"\[Justification:\s*(.*?)(?:\]|$)", re.DOTALL)
 
 
@@ -61,8 +63,13 @@ def response_stamp(ctx: Ctx, ln: int, s: str) -> None:
         current = ResponseBuf(number, ln, pending)
         ctx.responses.append(current)
     if ln == ctx.cut_line:
+        # Keep the stamps whose closing bracket made it into the dump; report the rest.
         ctx.cut(ln, s)
         ctx.state = st.MR_RESPONSE
+        added = _COMPLETE_ADDED.search(s)
+        updated = _COMPLETE_UPDATED.search(s)
+        current.added = nv.day(added[1]) if added else None
+        current.last_updated = nv.day(updated[1]) if updated else None
         return
     m = STAMP.match(s[s.index("[") :])
     if m:
@@ -139,7 +146,12 @@ def _stamp(ctx: Ctx, ln: int, s: str) -> None:
         rest = m[3].strip().lstrip("|").strip()
         if rest:
             _row_plain(ctx, ka, ln, rest)
-    elif ln != ctx.cut_line:
+    elif ln == ctx.cut_line:
+        added = _COMPLETE_ADDED.search(s)
+        updated = _COMPLETE_UPDATED.search(s)
+        ka.added = nv.day(added[1]) if added else None
+        ka.last_updated = nv.day(updated[1]) if updated else None
+    else:
         ctx.diag(ln, "warning", "bad-stamp", f"cannot read the key-action stamp: {s}")
     if not lines:
         ctx.diag(ln, "warning", "key-action-without-text", "an [Added: ...] stamp with no key-action text above it")

@@ -1,0 +1,21 @@
+"""Shared paths: the suite reads only files inside the repository, never ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+CORPUS = FIXTURES / "corpus"
+PAIRS = FIXTURES / "pairs"
+SAMPLE = ROOT / "samples" / "ilms-western-balkans-2018.txt"
+CORPUS_FILES = sorted(CORPUS.glob("*/*.txt"))
+
+
+@pytest.fixture(scope="session")
+def sample_eval():  # type: ignore[no-untyped-def]
+    from erc_parse import parse_file
+
+    return parse_file(SAMPLE)
