@@ -86,7 +86,9 @@ def test_every_download_row_became_a_document(parsed: dict[Path, Evaluation]) ->
             continue  # the plan document is not a `Download document` row (see test_sections)
         lines = split_lines(path.read_text(encoding="utf-8"))
         cut = {d.line for d in ev.diagnostics if d.code == "truncated"}
-        rows = [ln for ln, raw in enumerate(lines, 1) if raw.startswith("Download document") and ln not in cut]
+        rows = [
+            ln for ln, raw in enumerate(lines, 1) if raw.startswith("Download document") and ln not in cut
+        ]
         # Table rows: the `![]() |` marker, then the cells on the next line.
         rows += [ln for ln, raw in enumerate(lines, 1) if raw.startswith("![]()") and ln + 1 not in cut]
         assert len(ev.documents) == len(rows), path

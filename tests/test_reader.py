@@ -44,7 +44,12 @@ def test_same_page_same_result_in_every_encoding() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"%PDF-1.4\x00\x00\x01binary", os.urandom(4096), bytes(range(32)) * 20, codecs.BOM_UTF16_LE + b"\x00\xd8"],
+    [
+        b"%PDF-1.4\x00\x00\x01binary",
+        os.urandom(4096),
+        bytes(range(32)) * 20,
+        codecs.BOM_UTF16_LE + b"\x00\xd8",
+    ],
     ids=["nul", "random", "controls", "bad-utf16"],
 )
 def test_binary_is_refused_with_one_line(data: bytes) -> None:

@@ -81,8 +81,10 @@ def test_lessons_findings_recommendations(sample_eval: Evaluation) -> None:
     assert sample_eval.findings[3].text.startswith("Even if it is hard to capture")
     assert [r.number for r in sample_eval.recommendations] == list(range(1, 12))
     first = sample_eval.recommendations[0].text
-    assert first.endswith("[1] References to Kosovo shall be understood to be in the context of "
-                          "Security Council resolution 1244 (1999).")
+    assert first.endswith(
+        "[1] References to Kosovo shall be understood to be in the context of "
+        "Security Council resolution 1244 (1999)."
+    )
     assert "- Review the knowledge management mechanisms" in sample_eval.recommendations[3].text.split("\n")
 
 

@@ -23,7 +23,11 @@ def test_header_values_on_the_next_line_fill_empty_details() -> None:
     )
     m = ev.metadata
     assert m.title == "My Title"
-    assert (m.evaluation_plan, m.evaluation_type, m.status) == ("2018-2021, RBEC", "Final Project", "Completed")
+    assert (m.evaluation_plan, m.evaluation_type, m.status) == (
+        "2018-2021, RBEC",
+        "Final Project",
+        "Completed",
+    )
     assert (m.planned_end_date, m.completion_date, m.budget_usd) == (None, "2018-11", None)
     assert m.summary == "A summary line."
     assert m.commissioning_unit == "RBEC"
@@ -58,7 +62,9 @@ def test_newer_layout_labels_without_colons() -> None:
     assert [(c.name, c.iso3) for c in m.countries] == [("Kyrgyzstan", "KGZ")]
     assert m.strategic_plan == "2018-2021"
     assert (m.corporate_outcomes, m.sdg_goals, m.sdg_targets) == (
-        ["Output 2.2.2 Something"], ["Goal 16. Peace"], ["16.1 Reduce violence"]
+        ["Output 2.2.2 Something"],
+        ["Goal 16. Peace"],
+        ["16.1 Reduce violence"],
     )
     assert m.extra == {"Management Response": "Yes (Partial)", "Quality Assessment": "Yes"}
     assert codes(ev) == []
@@ -82,11 +88,15 @@ def test_document_rows_plain_lenient_and_table() -> None:
         "---|---|---|---|---|---|\n![]() |\ntor | English | 462.41 KB | Posted | 29 |\n" + FOOTER
     )
     assert table.layout == "table"
-    assert [(d.filename, d.type, d.size_kb, d.downloads) for d in table.documents] == [(None, "tor", 462.41, 29)]
+    assert [(d.filename, d.type, d.size_kb, d.downloads) for d in table.documents] == [
+        (None, "tor", 462.41, 29)
+    ]
 
 
 def test_a_cut_document_row_is_reported_not_invented() -> None:
-    ev = parse_text("T\n\nShare\n\nDocument Type Language Size Status Downloads\nDownload document Nurut_5.pdf related-puva\n")
+    ev = parse_text(
+        "T\n\nShare\n\nDocument Type Language Size Status Downloads\nDownload document Nurut_5.pdf related-puva\n"
+    )
     assert ev.documents == [] and ev.truncated is True
     assert codes(ev) == [(6, "truncated")]
 
@@ -139,7 +149,9 @@ def test_detail_block_old_layout_gef_joint_team_and_unknown_label() -> None:
     assert m.evaluation_type is None  # the second `Evaluation Type:` is the GEF review type
     assert m.gef is not None
     assert (m.gef.project_title, m.gef.evaluation_type, m.gef.focal_area) == (
-        "Nahoduwibora", "Terminal Evaluation", "Biodiversity"
+        "Nahoduwibora",
+        "Terminal Evaluation",
+        "Biodiversity",
     )
     assert (m.gef.project_id, m.gef.pims_number, m.gef.phase) == ("3592", "3989", None)
     assert m.key_stakeholders == ["MASTA", "ICF, DIGEPESCA", "GOAL"]
@@ -158,8 +170,14 @@ def test_narrative_numbers_criteria_and_text_that_looks_numbered() -> None:
         "Impact\nI text\nRecommendations\n1 Recommendation 1: do it\n3.1 not a number\n2 Recommendation 2: more\n"
         + FOOTER
     )
-    assert [(i.number, i.text) for i in ev.lessons] == [(1, "First lesson\n2030 Agenda matters."), (2, "Second")]
-    assert [(i.number, i.heading, i.text) for i in ev.findings] == [(1, "Relevance", "R text"), (1, "Impact", "I text")]
+    assert [(i.number, i.text) for i in ev.lessons] == [
+        (1, "First lesson\n2030 Agenda matters."),
+        (2, "Second"),
+    ]
+    assert [(i.number, i.heading, i.text) for i in ev.findings] == [
+        (1, "Relevance", "R text"),
+        (1, "Impact", "I text"),
+    ]
     assert [(i.number, i.text) for i in ev.recommendations] == [
         (1, "Recommendation 1: do it\n3.1 not a number"),
         (2, "Recommendation 2: more"),
@@ -214,19 +232,42 @@ def test_management_response_page() -> None:
     assert ev.kind == "management_response"
     m = ev.metadata
     assert m.title == "Mid-Term Evaluation: Something"
-    assert (m.commissioning_unit, m.response_unit, m.completion_date) == ("Kyrgyzstan", "Kyrgyzstan", "2018-04")
+    assert (m.commissioning_unit, m.response_unit, m.completion_date) == (
+        "Kyrgyzstan",
+        "Kyrgyzstan",
+        "2018-04",
+    )
     first, second = ev.management_responses
-    assert (first.recommendation_number, first.recommendation, first.response) == (1, "Text on the same line.", "Accepted.")
+    assert (first.recommendation_number, first.recommendation, first.response) == (
+        1,
+        "Text on the same line.",
+        "Accepted.",
+    )
     assert (first.added, first.last_updated) == ("2018-11-20", "2018-11-21")
-    got = [(k.number, k.text, k.responsible, k.due, k.status, k.comments, k.justification, k.has_history)
-           for k in first.key_actions]
+    got = [
+        (k.number, k.text, k.responsible, k.due, k.status, k.comments, k.justification, k.has_history)
+        for k in first.key_actions
+    ]
     assert got == [
-        ("1.1", "First action", "UNDP, UNECE and CTWC", "2019-05", "No Longer Applicable", None, "Plan was dropped.", True),
+        (
+            "1.1",
+            "First action",
+            "UNDP, UNECE and CTWC",
+            "2019-05",
+            "No Longer Applicable",
+            None,
+            "Plan was dropped.",
+            True,
+        ),
         ("1", "Second action", "UNDP", "2019-12", "Overdue-Not Initiated", "Waiting for funds", None, False),
         (None, "Third action", "UNDP", None, "No deadline established", None, None, False),
         (None, "Fourth action without number", "PIU", "2020-01", "Paused", "somehow", None, True),
     ]
-    assert (second.recommendation_number, second.recommendation, second.key_actions) == (2, "Below the label.", [])
+    assert (second.recommendation_number, second.recommendation, second.key_actions) == (
+        2,
+        "Below the label.",
+        [],
+    )
     assert codes(ev) == [(28, "unknown-status")]
 
 
@@ -242,13 +283,25 @@ def test_table_page_text_is_decided_by_the_next_anchor() -> None:
     )
     assert ev.layout == "table" and ev.kind == "management_response"
     one, two = ev.management_responses
-    assert (one.recommendation_number, one.recommendation, one.response) == (1, "First recommendation text.", "Response one.")
+    assert (one.recommendation_number, one.recommendation, one.response) == (
+        1,
+        "First recommendation text.",
+        "Response one.",
+    )
     (ka,) = one.key_actions
     assert (ka.number, ka.text) == ("1.1", "Action one\nsecond line of action one")
     assert (ka.responsible, ka.due, ka.status, ka.comments, ka.has_history) == (
-        "UNDP/ IP and PMU", "2022-12", "Initiated", "Going well", True
+        "UNDP/ IP and PMU",
+        "2022-12",
+        "Initiated",
+        "Going well",
+        True,
     )
-    assert (two.recommendation_number, two.recommendation, two.added) == (2, "Second recommendation text.", "2021-06-25")
+    assert (two.recommendation_number, two.recommendation, two.added) == (
+        2,
+        "Second recommendation text.",
+        "2021-06-25",
+    )
     assert codes(ev) == []
 
 
@@ -276,7 +329,10 @@ def test_plan_page() -> None:
     assert ev.kind == "plan"
     m = ev.metadata
     assert (m.title, m.evaluation_plan, m.commissioning_unit, m.comments) == (
-        "Evaluation Plan of 2022-2026", "2022-2026", "Viet Nam", "The plan text."
+        "Evaluation Plan of 2022-2026",
+        "2022-2026",
+        "Viet Nam",
+        "The plan text.",
     )
     assert [d.filename for d in ev.documents] == ["DPDCPMDV4_Evaluation Plan.pdf"]
     rows = [d.line for d in ev.diagnostics if d.code == "plan-table-row"]
@@ -298,6 +354,14 @@ def test_lines_no_state_takes_are_reported_with_their_number() -> None:
 
 
 def test_parse_text_never_raises_on_junk() -> None:
-    for junk in ["", "\n\n\n", "|||", "1. Recommendation:", "[Added: 2018/13/45]", "Key Actions:\n[Added: x]\n", "\x00\x01"]:
+    for junk in [
+        "",
+        "\n\n\n",
+        "|||",
+        "1. Recommendation:",
+        "[Added: 2018/13/45]",
+        "Key Actions:\n[Added: x]\n",
+        "\x00\x01",
+    ]:
         ev = parse_text(junk)
         assert ev.schema_version == "1.0"

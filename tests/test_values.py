@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from erc_parse.normalize import values as nv
-from erc_parse.normalize.team import split_team_row
 from erc_parse.normalize.countries import is_country
+from erc_parse.normalize.team import split_team_row
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,15 @@ def test_day(raw: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("13,200", 13200), ("$30,000", 30000), ("$0", 0), ("1,234.50", 1234.5), ("--", None), ("", None), ("n/a", None)],
+    [
+        ("13,200", 13200),
+        ("$30,000", 30000),
+        ("$0", 0),
+        ("1,234.50", 1234.5),
+        ("--", None),
+        ("", None),
+        ("n/a", None),
+    ],
 )
 def test_money(raw: str, expected: float | None) -> None:
     got = nv.money(raw)
@@ -80,16 +88,25 @@ def test_strategic_plan_and_lists() -> None:
             "Tubotu Jecutiman Consultant national jecutiman.tubotu@vihur.ham BURUNDI",
             ("Tubotu Jecutiman", "Consultant national", "jecutiman.tubotu@vihur.ham", "BURUNDI"),
         ),
-        ("Nedanov memama Consultant babecagik SENEGAL", ("Nedanov memama", "Consultant babecagik", None, "SENEGAL")),
+        (
+            "Nedanov memama Consultant babecagik SENEGAL",
+            ("Nedanov memama", "Consultant babecagik", None, "SENEGAL"),
+        ),
         ("Kowow G. LuWuzij Team leader", ("Kowow G. LuWuzij", "Team leader", None, None)),
         ("Team Leader", (None, "Team Leader", None, None)),
         ("Sekeke Fabalo", ("Sekeke Fabalo", None, None, None)),
-        ("Foruced Kufazejope foruced.kufazejope@vihur.ham", ("Foruced Kufazejope", None, "foruced.kufazejope@vihur.ham", None)),
+        (
+            "Foruced Kufazejope foruced.kufazejope@vihur.ham",
+            ("Foruced Kufazejope", None, "foruced.kufazejope@vihur.ham", None),
+        ),
         (
             "Necamer Libufil Necamer Libufil fomajesa@vihur.ham SERBIA",
             ("Necamer Libufil", "Necamer Libufil", "fomajesa@vihur.ham", "SERBIA"),
         ),
-        ("Gejene Guwarin Evaluation Team Leader MEXICO", ("Gejene Guwarin", "Evaluation Team Leader", None, "MEXICO")),
+        (
+            "Gejene Guwarin Evaluation Team Leader MEXICO",
+            ("Gejene Guwarin", "Evaluation Team Leader", None, "MEXICO"),
+        ),
         ("Abc Def Expert SAO TOME AND PRINCIPE", ("Abc Def", "Expert", None, "SAO TOME AND PRINCIPE")),
     ],
 )

@@ -35,11 +35,11 @@ FOOTER = "footer"  # `Latest Evaluations`, `Contact us`, the address
 class PendingLabel:
     """A label whose value is on the following line(s)."""
 
-    field: str
+    name: str
     kind: str
     line: int
     label: str
-    target: str  # "meta", "header" or "gef"
+    target: str  # "meta" or "header"
     lines: list[str] = field(default_factory=list)
 
 

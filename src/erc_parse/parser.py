@@ -20,9 +20,8 @@ first, and the handlers use the cells where the plain rendering has none.
 from __future__ import annotations
 
 from erc_parse import context as st
-from erc_parse.context import Ctx
+from erc_parse.context import Ctx, ResponseBuf
 from erc_parse.models import (
-    Country,
     Evaluation,
     Gef,
     Item,
@@ -38,8 +37,8 @@ from erc_parse.sections.common import (
     DOCS_HEADER,
     FOOTER_START,
     LABEL,
-    MR_START,
     MR_STAMP,
+    MR_START,
     SECTION_HEADINGS,
     split_cells,
 )
@@ -248,7 +247,7 @@ def _finish(ctx: Ctx, path: str | None, sha256: str | None) -> Evaluation:
         if "," in plan_value:
             meta["commissioning_unit"] = plan_value.split(",", 1)[1].strip() or None
     extra = {k: v for k, v in ctx.extra.items() if not k.startswith("_")}
-    gef = Gef.model_construct(**_gef_fields(ctx.gef)) if ctx.gef is not None else None
+    gef = Gef.model_construct(None, **_gef_fields(ctx.gef)) if ctx.gef is not None else None
     fields = {k: v for k, v in meta.items() if k in Metadata.model_fields}
     fields.setdefault("countries", [])
     metadata_model = Metadata.model_construct(
@@ -266,8 +265,8 @@ def _finish(ctx: Ctx, path: str | None, sha256: str | None) -> Evaluation:
     return Evaluation.model_construct(
         schema_version="1.0",
         source=Source.model_construct(path=path, sha256=sha256),
-        kind=ctx.kind,
-        layout=ctx.layout,
+        kind=ctx.kind,  # type: ignore[arg-type]  # one of Kind, set by the states
+        layout=ctx.layout,  # type: ignore[arg-type]
         truncated=truncated,
         metadata=metadata_model,
         documents=ctx.documents,
@@ -321,8 +320,7 @@ def _items(ctx: Ctx, section: str) -> list[Item]:
     ]
 
 
-def _response(r: object) -> ManagementResponse:
-    assert isinstance(r, responses.ResponseBuf)
+def _response(r: ResponseBuf) -> ManagementResponse:
     return ManagementResponse.model_construct(
         recommendation_number=r.number,
         recommendation="\n".join(r.recommendation) or None,
@@ -345,6 +343,3 @@ def _response(r: object) -> ManagementResponse:
             for a in r.actions
         ],
     )
-
-
-__all__ += ["Country"]  # re-exported for callers that build countries by hand

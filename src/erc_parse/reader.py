@@ -45,7 +45,9 @@ def _strict(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(f"input has a {encoding} byte-order mark but is not {encoding}: {exc.reason}") from None
+        raise InputError(
+            f"input has a {encoding} byte-order mark but is not {encoding}: {exc.reason}"
+        ) from None
 
 
 def _checked(text: str, what: str) -> str:

@@ -87,7 +87,7 @@ def _fallback_month(s: str) -> str | None:
     from dateutil import parser as dateparser
 
     try:
-        d = dateparser.parse(s, default=None, fuzzy=False)  # type: ignore[arg-type]
+        d = dateparser.parse(s, fuzzy=False)
     except (ValueError, OverflowError, TypeError):
         return None
     return _ym(d.year, d.month) if d else None

@@ -37,7 +37,7 @@ TEAM_HEADER = re.compile(r"^Name\s+Title(?:\s+Email)?(?:\s+Nationality)?$")
 
 
 def norm_label(label: str) -> str:
-    """Labels compare case- and space-insensitively: `Evaluation Budget(US $)` == `evaluation budget (us $)`."""
+    """Labels compare case- and space-insensitively: `Budget(US $)` == `budget (us $)`."""
     return " ".join(label.lower().replace("(", " (").split()).replace("( ", "(")
 
 

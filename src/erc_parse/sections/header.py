@@ -102,7 +102,7 @@ def header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if ln == ctx.cut_line:
             ctx.cut(ln, s)
             return
-        ctx.header[pending.field] = (ln, line)
+        ctx.header[pending.name] = (ln, line)
         return
     if not ctx.title_seen and ctx.layout == "table":
         # The pipe-table rendering prints the title after the header block.
@@ -155,7 +155,7 @@ def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if ln == ctx.cut_line:
             ctx.cut(ln, s)
             return
-        ctx.header[pending.field] = (ln, s)
+        ctx.header[pending.name] = (ln, s)
         return
     ctx.unparsed(ln, s, "header")
 

@@ -116,8 +116,20 @@ def details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
             plan = nv.strategic_plan(label)
             if plan:
                 ctx.set_meta("strategic_plan", plan, ln)
-        if not value and kind in ("text", "para", "month", "money", "bool", "atlas", "list",
-                                  "countries", "gef", "extra", "bullets", "team"):
+        if not value and kind in (
+            "text",
+            "para",
+            "month",
+            "money",
+            "bool",
+            "atlas",
+            "list",
+            "countries",
+            "gef",
+            "extra",
+            "bullets",
+            "team",
+        ):
             ctx.pending = PendingLabel(name, kind, ln, label, "meta")
             if kind in ("bullets", "list"):
                 ctx.meta.setdefault(name, [])
@@ -144,13 +156,15 @@ def details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if not pending.lines and pending.kind not in ("bullets",) and not raw[:1].isspace():
             # The value sits on the line below its label.
             ctx.pending = None
-            _set(ctx, pending.field, pending.kind, s, ln, pending.label)
+            _set(ctx, pending.name, pending.kind, s, ln, pending.label)
             return
     unknown = LABEL.match(s)
     if unknown and _looks_like_label(unknown[1]):
         close_pending(ctx)
         ctx.extra[unknown[1].strip()] = unknown[2].strip()
-        ctx.diag(ln, "warning", "unknown-label", f"unknown label {unknown[1].strip()!r} kept in metadata.extra")
+        ctx.diag(
+            ln, "warning", "unknown-label", f"unknown label {unknown[1].strip()!r} kept in metadata.extra"
+        )
         return
     ctx.unparsed(ln, s, "metadata")
 
@@ -182,8 +196,8 @@ def _bullet(ctx: Ctx, ln: int, s: str) -> None:
     pending = ctx.pending
     if pending is not None and pending.kind == "bullets":
         if item:
-            ctx.meta.setdefault(pending.field, []).append(item)
-            ctx.meta_lines.setdefault(pending.field, ln)
+            ctx.meta.setdefault(pending.name, []).append(item)
+            ctx.meta_lines.setdefault(pending.name, ln)
         return
     if ctx.meta.get("joint_evaluation") is not None and item.lower().startswith("joint with"):
         ctx.meta.setdefault("joint_with", []).append(item[len("joint with") :].strip())
@@ -211,9 +225,9 @@ def close_pending(ctx: Ctx) -> None:
     if pending.kind == "para" and pending.lines:
         text = "\n".join(x for x in pending.lines if x)
         if pending.target == "header":
-            ctx.header[pending.field] = (pending.line, text)
+            ctx.header[pending.name] = (pending.line, text)
         else:
-            ctx.set_meta(pending.field, text or None, pending.line)
+            ctx.set_meta(pending.name, text or None, pending.line)
 
 
 def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> None:
@@ -301,7 +315,7 @@ def new_details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
             pending.lines.append(s)
             return
         pending.lines.append(s)
-        _set(ctx, pending.field, pending.kind, s, ln, pending.label)
+        _set(ctx, pending.name, pending.kind, s, ln, pending.label)
         if pending.kind not in ("list",):
             ctx.pending = None
         return

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from erc_parse.context import ItemBuf
-from erc_parse.context import Ctx
+from erc_parse.context import Ctx, ItemBuf
 
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\s*\.?$")
 NUMBER_TEXT = re.compile(r"^(\d{1,3})\s*(?:\.\s*|\s+)(\S.*)$")
@@ -22,17 +21,58 @@ CRITERIA = frozenset(
     c.lower()
     for c in (
         # OECD-DAC criteria and the usual UNDP additions, in the portal's languages.
-        "Relevance", "Coherence", "Effectiveness", "Efficiency", "Impact", "Sustainability",
-        "Relevance and Coherence", "Relevance/Coherence", "Coherence and Relevance",
-        "Ownership", "Partnerships", "Partnership", "Design", "Implementation",
-        "Gender Equality", "Gender", "Human Rights", "Human Rights and Gender Equality",
-        "Gender equality and women's empowerment", "Cross-cutting Issues", "Cross-cutting issues",
-        "Crosscutting Issues", "Cross-Cutting", "Management", "Monitoring and Evaluation",
-        "Results", "Conclusions", "Leaving No One Behind", "Innovation", "Connectedness",
-        "Coverage", "Coordination", "Project Design", "Project Management", "Progress towards results",
-        "Pertinencia", "Coherencia", "Eficacia", "Eficiencia", "Impacto", "Sostenibilidad",
-        "Pertinence", "Cohérence", "Efficacité", "Efficience", "Durabilité", "Viabilité",
-        "Relevância", "Coerência", "Eficácia", "Eficiência", "Sustentabilidade",
+        "Relevance",
+        "Coherence",
+        "Effectiveness",
+        "Efficiency",
+        "Impact",
+        "Sustainability",
+        "Relevance and Coherence",
+        "Relevance/Coherence",
+        "Coherence and Relevance",
+        "Ownership",
+        "Partnerships",
+        "Partnership",
+        "Design",
+        "Implementation",
+        "Gender Equality",
+        "Gender",
+        "Human Rights",
+        "Human Rights and Gender Equality",
+        "Gender equality and women's empowerment",
+        "Cross-cutting Issues",
+        "Cross-cutting issues",
+        "Crosscutting Issues",
+        "Cross-Cutting",
+        "Management",
+        "Monitoring and Evaluation",
+        "Results",
+        "Conclusions",
+        "Leaving No One Behind",
+        "Innovation",
+        "Connectedness",
+        "Coverage",
+        "Coordination",
+        "Project Design",
+        "Project Management",
+        "Progress towards results",
+        "Pertinencia",
+        "Coherencia",
+        "Eficacia",
+        "Eficiencia",
+        "Impacto",
+        "Sostenibilidad",
+        "Pertinence",
+        "Cohérence",
+        "Efficacité",
+        "Efficience",
+        "Durabilité",
+        "Viabilité",
+        "Relevância",
+        "Coerência",
+        "Eficácia",
+        "Eficiência",
+        "Sustentabilidade",
     )
 )
 
@@ -45,10 +85,10 @@ def narrative(ctx: Ctx, section: str, ln: int, s: str, cells: list[str] | None) 
     """States LESSONS, FINDINGS, RECOMMENDATIONS: one line of an item."""
     items = ctx.items.setdefault(section, [])
     expected = _next_number(items)
-    if cells and len(cells) >= 2 and NUMBER_ALONE.match(cells[0]):
+    row = NUMBER_ALONE.match(cells[0]) if cells and len(cells) >= 2 else None
+    if row is not None and cells is not None:
         # `1. | text`: the table rendering's numbered row.
-        number = int(NUMBER_ALONE.match(cells[0])[1])  # type: ignore[index]
-        items.append(ItemBuf(number, None, [" ".join(c for c in cells[1:] if c)]))
+        items.append(ItemBuf(int(row[1]), None, [" ".join(c for c in cells[1:] if c)]))
         return
     m = NUMBER_ALONE.match(s)
     if m and int(m[1]) in expected:

@@ -75,10 +75,10 @@ def _value(ctx: Ctx, pending: PendingLabel, ln: int, value: str) -> None:
         ctx.documents.append(Document.model_construct(filename=name, type="plan"))
         ctx.pending = None
     elif pending.kind == "extra":
-        ctx.extra[pending.field] = value
+        ctx.extra[pending.name] = value
         ctx.pending = None
     else:
-        ctx.set_meta(pending.field, value, ln)
+        ctx.set_meta(pending.name, value, ln)
         ctx.pending = None
 
 

@@ -154,7 +154,9 @@ def _stamp(ctx: Ctx, ln: int, s: str) -> None:
     else:
         ctx.diag(ln, "warning", "bad-stamp", f"cannot read the key-action stamp: {s}")
     if not lines:
-        ctx.diag(ln, "warning", "key-action-without-text", "an [Added: ...] stamp with no key-action text above it")
+        ctx.diag(
+            ln, "warning", "key-action-without-text", "an [Added: ...] stamp with no key-action text above it"
+        )
     current.actions.append(ka)
     if not ka.has_row:
         ctx.expect_row = ka
