@@ -95,9 +95,7 @@ def test_every_command_is_documented() -> None:
 
     group = typer.main.get_command(app)
     commands = sorted(group.commands)  # type: ignore[attr-defined]
-    assert commands == sorted(
-        ["summary", "export", "convert", "check", "actions", "schema", "search"]
-    )
+    assert commands == sorted(["summary", "export", "convert", "check", "actions", "schema", "search"])
     text = DOCS.read_text(encoding="utf-8")
     for name in commands:
         assert re.search(rf"^## `?erc-parse {name}\b", text, re.M), f"{name} not in docs/cli.md"
@@ -115,9 +113,7 @@ def test_import_is_lean() -> None:
         "('rich', 'pydantic', 'pydantic_core', 'dateutil', 'multiprocessing') "
         "or m in ('erc_parse.models', 'erc_parse.parser', 'json')]; print(heavy)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
@@ -174,9 +170,7 @@ def test_directory_is_exit_2_one_line(tmp_path: Path) -> None:
     assert "is a directory" in one_error_line(result)
 
 
-def test_permission_denied_is_exit_2_one_line(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_permission_denied_is_exit_2_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Simulated: the suite may run as root, for whom chmod 000 does not deny anything.
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
@@ -185,6 +179,34 @@ def test_permission_denied_is_exit_2_one_line(
     result = run("export", SAMPLE)
     assert result.exit_code == 2
     assert "permission denied" in one_error_line(result)
+
+
+def test_parser_crash_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(text: str, **kwargs: object) -> Evaluation:
+        raise RuntimeError("state machine fell over\nsecond line")
+
+    monkeypatch.setattr("erc_parse.parser.parse", boom)
+    result = run("export", EVAL_A)
+    assert result.exit_code == 2
+    assert "internal error: RuntimeError: state machine fell over" in one_error_line(result)
+
+
+def test_main_never_shows_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console-script entry point is the last guard against a bug in a view."""
+
+    def broken(*args: object) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr("erc_parse.summary.render", broken)
+    monkeypatch.setattr(sys, "argv", ["erc-parse", "summary", str(EVAL_A)])
+    monkeypatch.delenv("ERC_PARSE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: KeyError" in err and "Traceback" not in err
 
 
 def test_failing_input_stops_before_any_output(tmp_path: Path) -> None:
@@ -246,9 +268,7 @@ def test_export_csv_needs_a_folder() -> None:
     assert "-o" in one_error_line(result)
 
 
-def test_export_sqlite_without_backend_is_exit_2(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_export_sqlite_without_backend_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "erc_parse.export.sqlite", None)
     result = run("export", EVAL_A, "-f", "sqlite", "-o", tmp_path / "e.db")
     assert result.exit_code == 2
@@ -277,9 +297,7 @@ def fake_sqlite(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
     return calls
 
 
-def test_export_sqlite_calls_write_database_once(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_export_sqlite_calls_write_database_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls = fake_sqlite(monkeypatch)
     db = tmp_path / "e.db"
     result = run("export", EVAL_A, EVAL_B, "-f", "sqlite", "-o", db)
@@ -416,9 +434,7 @@ def test_actions_csv_matches_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with target.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    expected = json.loads(
-        run("actions", SAMPLE, EVAL_B, "--as-of", "2019-12-31", "-f", "json").stdout
-    )
+    expected = json.loads(run("actions", SAMPLE, EVAL_B, "--as-of", "2019-12-31", "-f", "json").stdout)
     assert len(rows) == len(expected)
     for got, want in zip(rows, expected, strict=True):
         assert got["due"] == (want["due"] or "")
