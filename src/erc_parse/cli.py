@@ -105,7 +105,7 @@ AsOf = Annotated[
         "--as-of",
         metavar="DATE",
         help="Date overdue is judged against, e.g. 2019-12-31; default: today.",
-        show_default="today",
+        show_default=False,
     ),
 ]
 
@@ -123,11 +123,11 @@ def _note(message: str) -> None:
     typer.echo(f"{PROG}: {message}", err=True)
 
 
-def _console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
+def _console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     # Console() follows NO_COLOR, and renders plain text when not writing to a terminal.
-    return Console(stderr=stderr, file=file, highlight=False)
+    return Console(stderr=stderr, highlight=False)
 
 
 def _as_of(text: str | None) -> dt.date:
