@@ -160,9 +160,7 @@ def test_sqlite_parses_in_workers_and_writes_once(
     assert sorted(os.path.relpath(str(p), tree) for p in paths) == sorted(GOOD)
 
 
-def test_sqlite_without_backend_fails_before_work(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_sqlite_without_backend_fails_before_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "erc_parse.export.sqlite", None)
     result = run("convert", GOOD["plans/1606.txt"], "--out", tmp_path / "e.db", "-f", "sqlite")
     assert result.exit_code == 2

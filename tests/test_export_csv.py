@@ -112,30 +112,22 @@ def test_tables_agree_with_json(exported: tuple[Path, list[dict[str, Any]]]) -> 
     items = {name: rows_of(name) for name in ("lessons", "findings", "recommendations")}
 
     def strip(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        return [
-            {k: v for k, v in r.items() if k not in ("evaluation_id", "position")} for r in rows
-        ]
+        return [{k: v for k, v in r.items() if k not in ("evaluation_id", "position")} for r in rows]
 
     for eid, ev in zip(ids, evaluations, strict=True):
         assert strip(documents[eid]) == [
-            pick(d, "filename", "type", "language", "size_kb", "status", "downloads")
-            for d in ev["documents"]
+            pick(d, "filename", "type", "language", "size_kb", "status", "downloads") for d in ev["documents"]
         ]
         assert strip(team[eid]) == [
             pick(m, "name", "title", "email", "nationality") for m in ev["metadata"]["team"]
         ]
-        assert strip(countries[eid]) == [
-            pick(c, "name", "iso3") for c in ev["metadata"]["countries"]
-        ]
+        assert strip(countries[eid]) == [pick(c, "name", "iso3") for c in ev["metadata"]["countries"]]
         for name, rows in items.items():
             assert strip(rows[eid]) == [pick(i, "number", "heading", "text") for i in ev[name]]
         mrs = ev["management_responses"]
-        assert [r["response_id"] for r in responses[eid]] == [
-            str(i) for i in range(1, len(mrs) + 1)
-        ]
+        assert [r["response_id"] for r in responses[eid]] == [str(i) for i in range(1, len(mrs) + 1)]
         assert [
-            {k: v for k, v in r.items() if k not in ("evaluation_id", "response_id")}
-            for r in responses[eid]
+            {k: v for k, v in r.items() if k not in ("evaluation_id", "response_id")} for r in responses[eid]
         ] == [
             pick(m, "recommendation_number", "recommendation", "response", "added", "last_updated")
             for m in mrs
@@ -146,8 +138,7 @@ def test_tables_agree_with_json(exported: tuple[Path, list[dict[str, Any]]]) -> 
             for ka in mr["key_actions"]
         ]
         assert [
-            {k: v for k, v in a.items() if k not in ("evaluation_id", "position")}
-            for a in actions[eid]
+            {k: v for k, v in a.items() if k not in ("evaluation_id", "position")} for a in actions[eid]
         ] == want_actions
 
 

@@ -171,9 +171,7 @@ def render_table(rows: Sequence[ActionRow], console: Console, as_of: dt.date) ->
             )
             for r in group
         ]
-        table = Table(
-            title=Text(group[0].evaluation, style="bold"), title_justify="left", expand=True
-        )
+        table = Table(title=Text(group[0].evaluation, style="bold"), title_justify="left", expand=True)
         for i, (name, justify) in enumerate(
             (
                 ("Rec", "right"),
@@ -198,7 +196,6 @@ def render_table(rows: Sequence[ActionRow], console: Console, as_of: dt.date) ->
         console.print(table)
     late = sum(r.overdue for r in rows)
     console.print(
-        f"{len(rows)} key action{'s' if len(rows) != 1 else ''}, "
-        f"{late} overdue as of {as_of.isoformat()}",
+        f"{len(rows)} key action{'s' if len(rows) != 1 else ''}, {late} overdue as of {as_of.isoformat()}",
         highlight=False,
     )

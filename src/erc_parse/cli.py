@@ -252,9 +252,7 @@ def summary(files: Files, as_of: AsOf = None) -> None:
 @app.command()
 def export(
     files: Files,
-    fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ExportFormat.json,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.json,
     output: Output = None,
 ) -> None:
     """Export dumps as JSON, JSON Lines, CSV tables (-o DIR) or SQLite (-o FILE)."""
@@ -314,9 +312,7 @@ def convert(
             show_default=False,
         ),
     ],
-    fmt: Annotated[
-        ConvertFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ConvertFormat.json,
+    fmt: Annotated[ConvertFormat, typer.Option("--format", "-f", help="Output format.")] = ConvertFormat.json,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -406,9 +402,7 @@ def convert(
 @app.command()
 def check(
     files: Files,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
     fmt: Annotated[
         CheckFormat,
         typer.Option("--format", "-f", help="text, GitHub Actions annotations, or JSON."),
@@ -430,8 +424,7 @@ def check(
             if fmt is CheckFormat.github:
                 path = "<stdin>" if name == "-" else name
                 typer.echo(
-                    f"::error file={github_escape(path, prop=True)}::"
-                    f"{github_escape('unreadable ' + message)}"
+                    f"::error file={github_escape(path, prop=True)}::{github_escape('unreadable ' + message)}"
                 )
     text, counts = check_report(results, fmt.value)
     sys.stdout.write(text)
@@ -510,9 +503,7 @@ def search(
         str, typer.Argument(metavar="QUERY", help="SQLite FTS5 query, e.g. 'knowledge monster'.")
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most hits to show.")] = 20,
-    fmt: Annotated[
-        SearchFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = SearchFormat.text,
+    fmt: Annotated[SearchFormat, typer.Option("--format", "-f", help="Output format.")] = SearchFormat.text,
 ) -> None:
     """Full-text search of an exported database, best matches first."""
     backend = _sqlite("search")

@@ -56,8 +56,7 @@ def _facts(ev: Evaluation) -> list[tuple[str, str]]:
         facts.append(
             (
                 "Dates",
-                f"planned end {_month(md.planned_end_date)} · "
-                f"completed {_month(md.completion_date)}",
+                f"planned end {_month(md.planned_end_date)} · completed {_month(md.completion_date)}",
             )
         )
     if md.budget_usd is not None or md.expenditure_usd is not None:
@@ -137,9 +136,7 @@ def _one(ev: Evaluation, as_of: dt.date) -> Iterator[RenderableType]:
             colour = "green" if status.casefold() == "completed" else "yellow"
             bar = Text("█" * (width - round(width * late / n)), style=colour)
             bar.append("█" * round(width * late / n), style="red")
-            chart.add_row(
-                Text("  " + status), bar, str(n), Text(f"{late} overdue", "red") if late else ""
-            )
+            chart.add_row(Text("  " + status), bar, str(n), Text(f"{late} overdue", "red") if late else "")
         yield chart
         if overdue:
             worst = sorted(overdue, key=lambda r: -(r.days_overdue or 0))[:_MAX_OVERDUE_SHOWN]
@@ -179,8 +176,7 @@ def _one(ev: Evaluation, as_of: dt.date) -> Iterator[RenderableType]:
     errors, warnings = ev.count("error"), ev.count("warning")
     if errors or warnings:
         yield Text(
-            f"⚠ {_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
-            "(erc-parse check FILE shows them)",
+            f"⚠ {_plural(errors, 'error')}, {_plural(warnings, 'warning')} (erc-parse check FILE shows them)",
             style="bold red" if errors else "yellow",
         )
 

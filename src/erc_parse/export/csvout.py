@@ -247,9 +247,7 @@ def write_rows(out: IO[str], header: Sequence[str], data: Iterable[Sequence[obje
     writer.writerows([cell(v) for v in row] for row in data)
 
 
-def write_tables(
-    evaluations: Iterable[Evaluation], folder: str | os.PathLike[str]
-) -> dict[str, int]:
+def write_tables(evaluations: Iterable[Evaluation], folder: str | os.PathLike[str]) -> dict[str, int]:
     """Write all nine tables into ``folder`` (created if needed); return rows per table.
 
     One pass over ``evaluations`` feeds nine temporary files, so an iterator of

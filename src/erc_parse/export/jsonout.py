@@ -46,9 +46,7 @@ def write_json(
     first = True
     for ev in evaluations:
         out.write(sep if first else "," + sep)
-        out.write(
-            _indented(dumps(ev, indent=indent), prefix) if prefix else dumps(ev, indent=indent)
-        )
+        out.write(_indented(dumps(ev, indent=indent), prefix) if prefix else dumps(ev, indent=indent))
         first = False
     out.write(("" if first else sep) + "]\n")
 
