@@ -14,29 +14,36 @@ Design decisions, each made for a reason an analyst or the CLI depends on:
 - **Every table is keyed by ``evaluation_id``**, and the column has that name
   everywhere, so ``JOIN ... USING (evaluation_id)`` works across the schema.
 - **One evaluation per source.**  The ``sources`` table records each dump's path and
-  sha256 and a ``key`` derived from them (``sha256:...``, else ``path:...``, else a
-  hash of the parsed content).  Exporting a dump whose key is already present deletes
+  sha256 and a ``key`` derived from them (the sha256, else ``path:...``, else a hash
+  of the parsed content).  Exporting a dump whose key is already present deletes
   the old evaluation (``ON DELETE CASCADE`` down to key actions and the search index)
   and writes the new one under the *same* ``evaluation_id``, so re-running an export
-  replaces rather than duplicates, and ids an analyst noted stay valid.
+  replaces rather than duplicates, and ids an analyst noted stay valid.  When the
+  parsed content is unchanged too (``sources.content_sha256``) the rows would come
+  out identical, so they are left alone and only ``exported_at`` moves: re-running
+  a large export costs little more than parsing.
 - **One export is one transaction** (``BEGIN IMMEDIATE`` ... ``COMMIT``): a crash,
   a bad value or a full disk half-way leaves the file exactly as it was, and a file
   that did not exist before is removed again.
 - **Full-text search** lives in ``passages`` (one row per searchable text: a title, a
-  lesson, a finding, a recommendation, a management response, a key action or its
-  comment, with the ``section`` it came from) and the external-content FTS5 table
-  ``passages_fts`` kept in step by triggers.  Triggers, rather than explicit calls,
-  because cascaded deletes fire them too, so replacement can never leave stale hits.
+  lesson, a finding, a recommendation, a management response and the recommendation
+  it quotes, a key action or its comment, with the ``section`` it came from) and the
+  external-content FTS5 table ``passages_fts``.  The writer indexes new passages in
+  one statement; triggers remove (and re-index) passages that are deleted (or
+  updated), because cascaded deletes fire them too, so replacement, or an analyst's
+  own ``DELETE``, can never leave stale hits.
 - **Schema version** in ``PRAGMA user_version`` (and an ``application_id``), so a
   later erc-parse can refuse, or migrate, a file written by an older one instead of
   mixing two layouts.
 
-Writing is done table by table with ``executemany`` and ids assigned in Python, so
-no statement runs per row from Python: thousands of evaluations take seconds.
+Writing is done table by table with ``executemany`` and ids assigned in Python (no
+round trip per row to learn a parent's id), and FTS5 is fed by one statement per
+export (see ``_insert``): thousands of evaluations take seconds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -55,9 +62,12 @@ __all__ = [
     "DatabaseNotFoundError",
     "HIGHLIGHT_CLOSE",
     "HIGHLIGHT_OPEN",
+    "SECTIONS",
+    "TABLES",
     "SqliteExportError",
     "evaluation_key",
     "search",
+    "table_counts",
     "write_database",
 ]
 
@@ -94,6 +104,7 @@ CREATE TABLE IF NOT EXISTS sources (
     key           TEXT NOT NULL UNIQUE,
     path          TEXT,
     sha256        TEXT,
+    content_sha256 TEXT NOT NULL,
     exported_at   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);
@@ -280,9 +291,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
-    INSERT INTO passages_fts(rowid, section, text) VALUES (new.id, new.section, new.text);
-END;
 CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, section, text)
     VALUES ('delete', old.id, old.section, old.text);
@@ -317,6 +325,7 @@ SECTIONS = {
     "finding": "findings",
     "recommendation": "recommendations",
     "management_response": "management_responses",
+    "response_recommendation": "management_responses",
     "key_action": "key_actions",
     "key_action_comment": "key_actions",
 }
@@ -343,15 +352,16 @@ def evaluation_key(evaluation: Evaluation) -> str:
     """The identity under which an evaluation is stored, derived from its source.
 
     The sha256 of the dump when known (the same bytes are the same page wherever they
-    were saved), else its path, else a hash of the parsed content, so that even an
-    evaluation built in memory is not duplicated by a second export.
+    were saved), else ``path:`` and its path, else the sha256 of the parsed content, so
+    that even an evaluation built in memory is not duplicated by a second export.  The
+    sha256 forms equal ``erc_parse.export.evaluation_id``, the ``evaluation_id`` column
+    of the CSV export, so ``sources.key`` joins a database to CSV tables.
     """
     if evaluation.source.sha256:
-        return f"sha256:{evaluation.source.sha256}"
+        return evaluation.source.sha256
     if evaluation.source.path:
         return f"path:{evaluation.source.path}"
-    digest = hashlib.sha256(evaluation.model_dump_json().encode("utf-8")).hexdigest()
-    return f"content:{digest}"
+    return hashlib.sha256(evaluation.model_dump_json().encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------------- writing
@@ -365,48 +375,46 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[Row]) -> None:
     Rows are dicts bound by name, so a column can never shift into its neighbour's
     place; one choke point keeps the write path uniform (and lets tests inject a failure).
 
-    ``passages`` is first staged in a temporary table and then copied with a single
-    ``INSERT ... SELECT``: its trigger feeds FTS5, which flushes its in-memory index
-    at every statement, so one statement per row (``executemany``) is about three
-    times slower than one statement for all rows.
+    New ``passages`` are indexed by one ``INSERT ... SELECT`` into ``passages_fts``
+    rather than by an insert trigger: FTS5 flushes its in-memory index at every
+    statement, so indexing row by row is two to three times slower.
     """
     if not rows:
         return
     columns = list(rows[0])
     names = ", ".join(columns)
     marks = ", ".join(f":{column}" for column in columns)
-    if table not in _STAGED:
-        conn.executemany(f"INSERT INTO main.{table} ({names}) VALUES ({marks})", rows)
-        return
-    stage = f"temp.stage_{table}"
-    conn.execute(f"CREATE TEMP TABLE stage_{table} AS SELECT {names} FROM main.{table} WHERE 0")
-    conn.executemany(f"INSERT INTO {stage} ({names}) VALUES ({marks})", rows)
-    conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {stage} ORDER BY id")
-    conn.execute(f"DROP TABLE {stage}")
-
-
-#: Tables written through a staging table (see ``_insert``).
-_STAGED = frozenset({"passages"})
+    conn.executemany(f"INSERT INTO main.{table} ({names}) VALUES ({marks})", rows)
+    if table == "passages":
+        conn.execute(
+            "INSERT INTO passages_fts(rowid, section, text) "
+            "SELECT id, section, text FROM passages WHERE id BETWEEN ? AND ? ORDER BY id",
+            (rows[0]["id"], rows[-1]["id"]),
+        )
 
 
 def _delete_evaluations(conn: sqlite3.Connection, evaluation_ids: list[int]) -> None:
     """Delete evaluations (cascading to all their rows and search passages).
 
     One ``DELETE`` statement for all of them, for the same FTS5 reason as in
-    ``_insert``: the passages' delete trigger would otherwise flush the index per row.
+    ``_insert``: run per evaluation, the passages' delete trigger would flush the
+    index once per evaluation instead of once.
     """
     if not evaluation_ids:
         return
     conn.execute("CREATE TEMP TABLE replaced (evaluation_id INTEGER PRIMARY KEY)")
     conn.executemany("INSERT INTO temp.replaced VALUES (?)", [(i,) for i in evaluation_ids])
-    conn.execute(
-        "DELETE FROM main.sources WHERE evaluation_id IN (SELECT evaluation_id FROM temp.replaced)"
-    )
+    conn.execute("DELETE FROM main.sources WHERE evaluation_id IN (SELECT evaluation_id FROM temp.replaced)")
     conn.execute("DROP TABLE temp.replaced")
 
 
 def _json_list(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
+
+
+def _words(text: str | None) -> str:
+    """``text`` with whitespace normalised, to compare texts as a reader would."""
+    return " ".join((text or "").split())
 
 
 def _bool(value: bool | None) -> int | None:
@@ -441,10 +449,12 @@ class _Rows:
         return row_id
 
 
-def _collect(
-    evaluation: Evaluation, evaluation_id: int, key: str, exported_at: str, out: _Rows
-) -> None:
-    """Turn one evaluation into rows of every table, and its search passages."""
+def _collect(evaluation: Evaluation, evaluation_id: int, source_row: Row, out: _Rows) -> None:
+    """Turn one evaluation into rows of every table, and its search passages.
+
+    ``source_row`` holds the ``sources`` columns that are not in the evaluation itself
+    (its key, content hash and export time).
+    """
     md = evaluation.metadata
     gef = md.gef
     eid = evaluation_id
@@ -460,13 +470,7 @@ def _collect(
     source = evaluation.source
     out.add(
         "sources",
-        {
-            "evaluation_id": eid,
-            "key": key,
-            "path": source.path,
-            "sha256": source.sha256,
-            "exported_at": exported_at,
-        },
+        {"evaluation_id": eid, "path": source.path, "sha256": source.sha256, **source_row},
     )
     out.add(
         "evaluations",
@@ -570,6 +574,7 @@ def _collect(
             )
             passage(section, row_id, item.text)
 
+    own_recommendations = {_words(item.text) for item in evaluation.recommendations}
     for pos, mr in enumerate(evaluation.management_responses, 1):
         mr_id = out.add(
             "management_responses",
@@ -584,6 +589,11 @@ def _collect(
             },
         )
         passage("management_response", mr_id, mr.response)
+        # On a management-response page this quote is the only copy of the
+        # recommendation; on an evaluation page it repeats one, and a second hit for
+        # the same words would only push other passages down the list.
+        if _words(mr.recommendation) not in own_recommendations:
+            passage("response_recommendation", mr_id, mr.recommendation)
         for ka_pos, ka in enumerate(mr.key_actions, 1):
             ka_id = out.add(
                 "key_actions",
@@ -666,6 +676,8 @@ def write_database(evaluations: list[Evaluation], path: str | os.PathLike[str]) 
             _remove_created(fspath)
         if isinstance(exc, sqlite3.Error):
             raise SqliteExportError(f"{fspath}: {exc}") from exc
+        if isinstance(exc, OverflowError):  # an int the model allows but SQLite cannot hold
+            raise SqliteExportError(f"{fspath}: {exc}") from exc
         raise
 
 
@@ -695,30 +707,53 @@ def _write(conn: sqlite3.Connection, evaluations: list[Evaluation], path: str) -
         for evaluation in evaluations:
             by_key[evaluation_key(evaluation)] = evaluation
 
-        existing: dict[str, int] = dict(
-            conn.execute("SELECT key, evaluation_id FROM sources").fetchall()
-        )
-        # Cascades to every table, and the passages' trigger clears the search index.
-        _delete_evaluations(conn, [existing[key] for key in by_key if key in existing])
-
-        rows = _Rows(conn)
-        next_eval = conn.execute(
-            "SELECT COALESCE(MAX(evaluation_id), 0) + 1 FROM sources"
-        ).fetchone()[0]
+        existing: dict[str, tuple[int, str]] = {
+            key: (evaluation_id, content)
+            for key, evaluation_id, content in conn.execute(
+                "SELECT key, evaluation_id, content_sha256 FROM sources"
+            )
+        }
         exported_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        unchanged: list[tuple[str, int]] = []
+        replaced: dict[str, int] = {}
+        added: dict[str, tuple[str, Evaluation]] = {}
         for key, evaluation in by_key.items():
-            evaluation_id = existing.get(key)
+            content = hashlib.sha256(evaluation.model_dump_json().encode("utf-8")).hexdigest()
+            if key not in existing:
+                added[key] = (content, evaluation)
+            elif existing[key][1] == content:
+                # Same dump parsed to the same result: rewriting it would give the same
+                # rows, so only the export time changes (and re-runs stay cheap).
+                unchanged.append((exported_at, existing[key][0]))
+            else:
+                replaced[key] = existing[key][0]
+                added[key] = (content, evaluation)
+
+        conn.executemany("UPDATE sources SET exported_at = ? WHERE evaluation_id = ?", unchanged)
+        # Cascades to every table, and the passages' trigger clears the search index.
+        _delete_evaluations(conn, list(replaced.values()))
+
+        # A replaced evaluation keeps its id; new ones number on from every id in use
+        # before the deletion.
+        next_eval = max((eid for eid, _ in existing.values()), default=0) + 1
+        rows = _Rows(conn)
+        for key, (content, evaluation) in added.items():
+            evaluation_id = replaced.get(key)
             if evaluation_id is None:
                 evaluation_id = next_eval
                 next_eval += 1
-            _collect(evaluation, evaluation_id, key, exported_at, rows)
+            source_row: Row = {"key": key, "content_sha256": content, "exported_at": exported_at}
+            _collect(evaluation, evaluation_id, source_row, rows)
 
         for table in TABLES:
             _insert(conn, table, rows.by_table[table])
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            # If even the rollback fails, closing the connection rolls back (the journal
+            # is hot); the error worth reporting is the one that got us here.
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
 
 
@@ -818,7 +853,8 @@ def search(db_path: str | os.PathLike[str], query: str, limit: int = 20) -> list
         {
             "title": title,
             "section": section,
-            "text": text,
+            # One line: page text keeps its line breaks, a snippet is read as a phrase.
+            "text": _words(text),
             "rank": float(score),
             "evaluation_id": evaluation_id,
             "path": path,
@@ -831,8 +867,6 @@ def table_counts(db_path: str | os.PathLike[str]) -> dict[str, int]:
     """Rows per table, for ``summary``-style output and for tests."""
     conn = _open_readonly(db_path)
     try:
-        return {
-            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES
-        }
+        return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
     finally:
         conn.close()
