@@ -48,8 +48,7 @@ def split(raw: str) -> list[tuple[str, str | None]]:
 
 def test_western_balkans_run_together() -> None:
     raw = (
-        "ALBANIABOSNIA AND HERCEGOVINAKOSOVOMACEDONIA, THE FORMER YUGOSLAV REPUBLIC OF"
-        "MONTENEGROSERBIATURKEY"
+        "ALBANIABOSNIA AND HERCEGOVINAKOSOVOMACEDONIA, THE FORMER YUGOSLAV REPUBLIC OFMONTENEGROSERBIATURKEY"
     )
     assert split(raw) == [
         ("ALBANIA", "ALB"),
