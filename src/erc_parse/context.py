@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from erc_parse.models import Diagnostic, Document, Severity
+from erc_parse.models import Diagnostic, Document, Severity, construct
 
 # Named states of the machine: one per section of the page (see parser.py for the table).
 START = "start"  # chrome and the title
@@ -107,7 +107,7 @@ class Ctx:
 
     def diag(self, line: int, severity: Severity, code: str, message: str) -> None:
         self.diagnostics.append(
-            Diagnostic.model_construct(line=line, severity=severity, code=code, message=message)
+            construct(Diagnostic, {"line": line, "severity": severity, "code": code, "message": message})
         )
 
     def unparsed(self, line: int, text: str, where: str) -> None:

@@ -20,11 +20,33 @@ equal object.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
+
+_M = TypeVar("_M", bound=BaseModel)
+_object_setattr = object.__setattr__
+
+
+def construct(cls: type[_M], values: dict[str, Any]) -> _M:
+    """``cls.model_construct(**values)`` for trusted values that name *every* field.
+
+    What ``model_construct`` does for these models (no aliases, no private attributes,
+    no ``model_post_init``, extra keys forbidden), without its per-field walk over
+    aliases and defaults in Python: the parser builds thousands of models per megabyte
+    and this is about three times cheaper. ``values`` becomes the instance's
+    ``__dict__``, so give it in field order and leave out nothing (the suite checks
+    the result equals ``model_construct``'s and round-trips through JSON).
+    """
+    m = cls.__new__(cls)
+    _object_setattr(m, "__dict__", values)
+    _object_setattr(m, "__pydantic_fields_set__", set(values))
+    _object_setattr(m, "__pydantic_extra__", None)
+    _object_setattr(m, "__pydantic_private__", None)
+    return m
+
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2018-11"])]
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2018-11-23"])]

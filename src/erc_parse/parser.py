@@ -19,6 +19,10 @@ first, and the handlers use the cells where the plain rendering has none.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
 from erc_parse import context as st
 from erc_parse.context import Ctx, ResponseBuf
 from erc_parse.models import (
@@ -29,6 +33,7 @@ from erc_parse.models import (
     ManagementResponse,
     Metadata,
     Source,
+    construct,
 )
 from erc_parse.reader import split_lines
 from erc_parse.sections import documents, header, metadata, narrative, plan, responses
@@ -52,8 +57,20 @@ _NEW_BLOCKS = {
     "Evaluation Information": st.NEW_DETAILS,
     "Corporate Outcome and Output": st.NEW_OUTCOMES,
 }
-# First characters of the lines that can be anchors: a cheap test before any regex.
-_ANCHOR_FIRST = frozenset("LCDTFRKMDEUSA0123456789•- ")
+# The lines `_anchor` can take, as one cheap test made before it: most lines are prose or
+# values and fail it on their first character. It must stay a superset of what `_anchor`
+# consumes (tests/test_parser_speed.py checks that on every corpus line, in every state):
+# a new anchor needs its exact line or its start added here.
+_ANCHOR_LINES = frozenset(
+    {
+        *FOOTER_START,
+        *SECTION_HEADINGS,
+        "Key Actions:",
+        "Key Actions",
+        "Key Action Update History",
+    }
+)
+_ANCHOR_START = re.compile(r"Document|Title|Management Response|•|\d{1,3}\s*\.\s*Recommendation").match
 
 
 def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
@@ -79,10 +96,15 @@ def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> E
 def _prepare(ctx: Ctx, lines: list[str]) -> None:
     """Decide the rendering and whether the dump is cut, before reading it."""
     head = lines[:400]
-    if any(line.startswith("---|") or line.rstrip().endswith(" |") for line in head):
+    # Substring tests over the joined lines first (C speed); the per-line test only when they hit.
+    joined = "\n".join(head)
+    if ("---|" in joined or " |" in joined) and any(
+        line.startswith("---|") or line.rstrip().endswith(" |") for line in head
+    ):
         ctx.layout = "table"
-    tail = [line.strip() for line in lines[-60:]]
-    if not any(t in FOOTER_START for t in tail):
+    tail = lines[-60:]
+    joined = "\n".join(tail)
+    if not (any(f in joined for f in FOOTER_START) and any(t.strip() in FOOTER_START for t in tail)):
         last = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), 0)
         ctx.cut_line = last
 
@@ -103,7 +125,7 @@ def _line(ctx: Ctx, ln: int, raw: str) -> None:
     if ctx.state == st.FOOTER:
         ctx.footer_lines.append(s)
         return
-    if s[0] in _ANCHOR_FIRST and _anchor(ctx, ln, s, raw, cells):
+    if (s in _ANCHOR_LINES or _ANCHOR_START(s) is not None) and _anchor(ctx, ln, s, raw, cells):
         return
     _dispatch(ctx, ln, s, raw, cells)
 
@@ -178,8 +200,11 @@ def _leave(ctx: Ctx) -> None:
 
 def _dispatch(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> None:
     state = ctx.state
-    if state == st.START:
-        header.start(ctx, ln, s, raw)
+    handler = _HANDLERS.get(state)
+    if handler is not None:
+        handler(ctx, ln, s, raw)
+    elif state in _NARRATIVE:
+        narrative.narrative(ctx, _NARRATIVE[state], ln, s, cells)
     elif state == st.HEADER:
         m = LABEL.match(s)
         hit = metadata.lookup(m[1]) if m and m[2].strip() else None
@@ -189,10 +214,6 @@ def _dispatch(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> N
             metadata.details(ctx, ln, s, raw)
         else:
             header.header(ctx, ln, s, raw)
-    elif state == st.SUMMARY:
-        header.summary(ctx, ln, s, raw)
-    elif state == st.NEW_HEADER:
-        header.new_header(ctx, ln, s, raw)
     elif state == st.DOCUMENTS:
         if s in CHROME:
             return
@@ -204,24 +225,27 @@ def _dispatch(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> N
             metadata.details(ctx, ln, s, raw)
             return
         ctx.unparsed(ln, s, "documents")
-    elif state == st.DETAILS:
-        metadata.details(ctx, ln, s, raw)
-    elif state == st.NEW_DETAILS:
-        metadata.new_details(ctx, ln, s, raw)
     elif state == st.NEW_OUTCOMES:
         metadata.new_outcomes(ctx, ln, s)
-    elif state in _NARRATIVE:
-        narrative.narrative(ctx, _NARRATIVE[state], ln, s, cells)
     elif state in (st.MR_RECOMMENDATION, st.MR_RESPONSE):
         responses.text_line(ctx, ln, s)
     elif state == st.KEY_ACTIONS:
         if s in CHROME:
             return
         responses.key_action_line(ctx, ln, s, cells)
-    elif state == st.PLAN:
-        plan.plan(ctx, ln, s, raw)
     else:  # pragma: no cover - every state is listed above
         ctx.unparsed(ln, s, state)
+
+
+# The states whose handler takes just (ctx, ln, s, raw): one dict lookup instead of a chain.
+_HANDLERS: dict[str, Callable[[Ctx, int, str, str], None]] = {
+    st.START: header.start,
+    st.SUMMARY: header.summary,
+    st.NEW_HEADER: header.new_header,
+    st.DETAILS: metadata.details,
+    st.NEW_DETAILS: metadata.new_details,
+    st.PLAN: plan.plan,
+}
 
 
 # --- building the models -----------------------------------------------------------------
@@ -247,12 +271,8 @@ def _finish(ctx: Ctx, path: str | None, sha256: str | None) -> Evaluation:
         if "," in plan_value:
             meta["commissioning_unit"] = plan_value.split(",", 1)[1].strip() or None
     extra = {k: v for k, v in ctx.extra.items() if not k.startswith("_")}
-    gef = Gef.model_construct(None, **_gef_fields(ctx.gef)) if ctx.gef is not None else None
-    fields = {k: v for k, v in meta.items() if k in Metadata.model_fields}
-    fields.setdefault("countries", [])
-    metadata_model = Metadata.model_construct(
-        **{**_metadata_defaults(), **fields, "gef": gef, "extra": extra}
-    )
+    gef = construct(Gef, _gef_fields(ctx.gef)) if ctx.gef is not None else None
+    metadata_model = construct(Metadata, _metadata_values(meta, gef, extra))
     if ctx.footer_lines:
         ctx.diag(ctx.footer_line, "info", "page-footer", " / ".join(ctx.footer_lines))
     truncated = bool(ctx.cut_line) and bool(ctx.meta or ctx.documents or ctx.items or ctx.responses)
@@ -262,31 +282,48 @@ def _finish(ctx: Ctx, path: str | None, sha256: str | None) -> Evaluation:
         if not ctx.diagnostics:
             ctx.diag(0, "warning", "empty", "no ERC page content found")
     ctx.diagnostics.sort(key=lambda d: d.line)
-    return Evaluation.model_construct(
-        schema_version="1.0",
-        source=Source.model_construct(path=path, sha256=sha256),
-        kind=ctx.kind,  # type: ignore[arg-type]  # one of Kind, set by the states
-        layout=ctx.layout,  # type: ignore[arg-type]
-        truncated=truncated,
-        metadata=metadata_model,
-        documents=ctx.documents,
-        lessons=_items(ctx, "lessons"),
-        findings=_items(ctx, "findings"),
-        recommendations=_items(ctx, "recommendations"),
-        management_responses=[_response(r) for r in ctx.responses],
-        diagnostics=ctx.diagnostics,
+    # `construct` takes every field, in field order (see models.construct).
+    return construct(
+        Evaluation,
+        {
+            "schema_version": "1.0",
+            "source": construct(Source, {"path": path, "sha256": sha256}),
+            "kind": ctx.kind,
+            "layout": ctx.layout,
+            "truncated": truncated,
+            "metadata": metadata_model,
+            "documents": ctx.documents,
+            "lessons": _items(ctx, "lessons"),
+            "findings": _items(ctx, "findings"),
+            "recommendations": _items(ctx, "recommendations"),
+            "management_responses": [_response(r) for r in ctx.responses],
+            "diagnostics": ctx.diagnostics,
+        },
     )
 
 
-def _metadata_defaults() -> dict[str, object]:
-    out: dict[str, object] = {}
-    for name, f in Metadata.model_fields.items():
-        out[name] = f.default_factory() if f.default_factory is not None else f.default  # type: ignore[call-arg]
-    return out
+# Metadata's fields in order with their defaults; the list and dict fields get fresh ones.
+_META_TEMPLATE: dict[str, Any] = {
+    name: None if f.default_factory is not None else f.default for name, f in Metadata.model_fields.items()
+}
+_META_FACTORIES = tuple(
+    (name, f.default_factory) for name, f in Metadata.model_fields.items() if f.default_factory is not None
+)
+_GEF_FIELDS = tuple(Gef.model_fields)
 
 
-def _gef_fields(raw: dict[str, str | None]) -> dict[str, str | None]:
-    return {name: raw.get(name) for name in Gef.model_fields}
+def _metadata_values(meta: dict[str, Any], gef: Gef | None, extra: dict[str, str]) -> dict[str, Any]:
+    values = dict(_META_TEMPLATE)
+    for name, factory in _META_FACTORIES:
+        values[name] = factory()  # type: ignore[call-arg]
+    values.update((k, v) for k, v in meta.items() if k in _META_TEMPLATE)
+    values["gef"] = gef
+    values["extra"] = extra
+    return values
+
+
+def _gef_fields(raw: dict[str, str | None]) -> dict[str, Any]:
+    return {name: raw.get(name) for name in _GEF_FIELDS}
 
 
 def _merge_header(ctx: Ctx) -> None:
@@ -315,31 +352,37 @@ def _merge_header(ctx: Ctx) -> None:
 
 def _items(ctx: Ctx, section: str) -> list[Item]:
     return [
-        Item.model_construct(number=b.number, heading=b.heading, text="\n".join(b.lines))
-        for b in ctx.items.get(section, [])
+        construct(Item, {"number": b.number, "heading": b.heading, "text": "\n".join(b.lines)})
+        for b in ctx.items.get(section, ())
     ]
 
 
 def _response(r: ResponseBuf) -> ManagementResponse:
-    return ManagementResponse.model_construct(
-        recommendation_number=r.number,
-        recommendation="\n".join(r.recommendation) or None,
-        response="\n".join(r.response) or None,
-        added=r.added,
-        last_updated=r.last_updated,
-        key_actions=[
-            KeyAction.model_construct(
-                number=a.number,
-                text="\n".join(a.text),
-                added=a.added,
-                last_updated=a.last_updated,
-                responsible=a.responsible,
-                due=a.due,
-                status=a.status,
-                comments=a.comments,
-                justification=a.justification,
-                has_history=a.has_history,
-            )
-            for a in r.actions
-        ],
+    return construct(
+        ManagementResponse,
+        {
+            "recommendation_number": r.number,
+            "recommendation": "\n".join(r.recommendation) or None,
+            "response": "\n".join(r.response) or None,
+            "added": r.added,
+            "last_updated": r.last_updated,
+            "key_actions": [
+                construct(
+                    KeyAction,
+                    {
+                        "number": a.number,
+                        "text": "\n".join(a.text),
+                        "added": a.added,
+                        "last_updated": a.last_updated,
+                        "responsible": a.responsible,
+                        "due": a.due,
+                        "status": a.status,
+                        "comments": a.comments,
+                        "justification": a.justification,
+                        "has_history": a.has_history,
+                    },
+                )
+                for a in r.actions
+            ],
+        },
     )

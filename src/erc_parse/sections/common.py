@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # `Label: value`, `Label:value` and `Label :` (plan pages). The label may not hold a
@@ -38,7 +39,18 @@ TEAM_HEADER = re.compile(r"^Name\s+Title(?:\s+Email)?(?:\s+Nationality)?$")
 
 def norm_label(label: str) -> str:
     """Labels compare case- and space-insensitively: `Budget(US $)` == `budget (us $)`."""
+    # Labels repeat on every page: short ones are normalised once (the cache stays small).
+    if len(label) <= _CACHED_LABEL_LEN:
+        return _norm_label_cached(label)
+    return _norm_label(label)
+
+
+def _norm_label(label: str) -> str:
     return " ".join(label.lower().replace("(", " (").split()).replace("( ", "(")
+
+
+_CACHED_LABEL_LEN = 100
+_norm_label_cached = functools.lru_cache(maxsize=4096)(_norm_label)
 
 
 def split_cells(line: str) -> list[str] | None:

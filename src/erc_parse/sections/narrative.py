@@ -77,6 +77,10 @@ CRITERIA = frozenset(
 )
 
 
+# No criterion is longer: a longer line (not ending in `:`) is prose without a lower() call.
+_CRITERION_MAX = max(len(c) for c in CRITERIA)
+
+
 def is_criterion(s: str) -> bool:
     return s.rstrip(" :").lower() in CRITERIA
 
@@ -84,6 +88,10 @@ def is_criterion(s: str) -> bool:
 def narrative(ctx: Ctx, section: str, ln: int, s: str, cells: list[str] | None) -> None:
     """States LESSONS, FINDINGS, RECOMMENDATIONS: one line of an item."""
     items = ctx.items.setdefault(section, [])
+    if items and cells is None and not s[0].isdigit() and len(s) > _CRITERION_MAX and s[-1] != ":":
+        # Prose, the common case: no number can start an item here, and no criterion is this long.
+        items[-1].lines.append(s)
+        return
     expected = _next_number(items)
     row = NUMBER_ALONE.match(cells[0]) if cells and len(cells) >= 2 else None
     if row is not None and cells is not None:
@@ -112,10 +120,11 @@ def narrative(ctx: Ctx, section: str, ln: int, s: str, cells: list[str] | None) 
 
 
 def _next_number(items: list[ItemBuf]) -> tuple[int, ...]:
-    numbers = [i.number for i in items if i.number is not None]
-    if not numbers:
-        return (1,)
-    return (numbers[-1] + 1,)
+    # From the end: the last numbered item is almost always the last item (linear, not quadratic).
+    for item in reversed(items):
+        if item.number is not None:
+            return (item.number + 1,)
+    return (1,)
 
 
 _DECIMAL = re.compile(r"^\d+\.\d")
