@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import TYPE_CHECKING
 
@@ -33,6 +32,8 @@ def parse_text(text: str, *, path: str | None = None, sha256: str | None = None)
 
 def parse_bytes(data: bytes, *, path: str | None = None) -> Evaluation:
     """Decode (UTF-8, UTF-16 with BOM, cp1252/latin-1) and parse; ``InputError`` if binary."""
+    import hashlib  # here, not at the top: OpenSSL's loading is a start-up cost `--version` skips
+
     text = decode(data)
     return parse_text(text, path=path, sha256=hashlib.sha256(data).hexdigest())
 

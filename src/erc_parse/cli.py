@@ -11,9 +11,11 @@ Exit codes: 0 success; 1 failures found (``check``: errors, or warnings with
 ``--strict``; ``convert``: some inputs failed); 2 an input could not be read or is
 not text, an output could not be written, or bad usage. Errors are one line on
 stderr, never a traceback.
-"""
 
-from __future__ import annotations
+Unlike the rest of the package, this module does not use ``from __future__ import
+annotations``: typer reads every command's signature at start-up, and evaluating
+string annotations there costs more than evaluating them once at import.
+"""
 
 import os
 import sys
@@ -45,6 +47,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: typer's rich help formatter imports rich, markdown-it and
+    # pygments, which would make `erc-parse --help` ~3x slower than `import typer` alone.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -123,14 +128,14 @@ def _note(message: str) -> None:
     typer.echo(f"{PROG}: {message}", err=True)
 
 
-def _console(*, stderr: bool = False) -> Console:
+def _console(*, stderr: bool = False) -> "Console":
     from rich.console import Console
 
     # Console() follows NO_COLOR, and renders plain text when not writing to a terminal.
     return Console(stderr=stderr, highlight=False)
 
 
-def _as_of(text: str | None) -> dt.date:
+def _as_of(text: str | None) -> "dt.date":
     from erc_parse.actions import parse_as_of
 
     try:
@@ -145,7 +150,7 @@ def _read_stdin() -> bytes:
     return buffer.read() if buffer is not None else stream.read().encode("utf-8")
 
 
-def _read(name: str) -> tuple[str, Evaluation]:
+def _read(name: str) -> tuple[str, "Evaluation"]:
     """Read and parse one input; raises the underlying error for the caller to word."""
     from erc_parse import parse_bytes
 
@@ -173,7 +178,7 @@ def _check_stdin_once(files: list[str]) -> None:
         _fail("'-' (standard input) can be given only once")
 
 
-def _load(files: list[str]) -> list[tuple[str, Evaluation]]:
+def _load(files: list[str]) -> list[tuple[str, "Evaluation"]]:
     """All inputs parsed, or exit 2 naming the first that cannot be read.
 
     All-or-nothing on purpose: these commands produce one document (an array, a
@@ -205,7 +210,7 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         _fail(f"cannot write {path}: {error_message(exc)}")
 
 
-def _sqlite(*needs: str) -> ModuleType:
+def _sqlite(*needs: str) -> "ModuleType":
     from erc_parse.export import Unavailable, sqlite_backend
 
     try:
@@ -542,6 +547,12 @@ def search(
 
 def main() -> None:
     """Console-script entry point; the last guard against a traceback reaching a user."""
+    if sys.argv[1:] == ["--version"]:
+        # Typer would first build every command's parameters just to print one line.
+        from erc_parse import __version__
+
+        typer.echo(f"{PROG} {__version__}")
+        return
     try:
         app(prog_name=PROG)
     except SystemExit:

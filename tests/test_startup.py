@@ -1,0 +1,71 @@
+"""Start-up guards: what `erc-parse --help` and `--version` may import, and what they print.
+
+bench/run.py measures the start-up times against `import typer`; these tests only pin
+the causes (no test asserts a wall-clock time), so a regression fails here, not just
+in a benchmark nobody ran.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import erc_parse
+from erc_parse import cli
+
+HEAVY = ("rich", "pydantic", "pydantic_core", "dateutil", "multiprocessing", "markdown_it", "pygments")
+
+_PROBE = """
+import sys
+sys.argv = ["erc-parse", *{args!r}]
+from erc_parse.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
+own = sorted(m for m in sys.modules if m in ("erc_parse.models", "erc_parse.parser", "hashlib"))
+sys.stderr.write(chr(10) + "IMPORTED " + repr(heavy + own))
+"""
+
+
+def _imported(*args: str) -> str:
+    code = _PROBE.format(args=list(args), heavy=HEAVY)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stderr.rsplit("IMPORTED ", 1)[1].strip()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"], []])
+def test_help_and_version_import_nothing_heavy(args: list[str]) -> None:
+    """Help is rendered by typer's plain formatter: no rich, markdown-it or pygments.
+
+    (A command's own `--help` loads pydantic all the same: typer builds its parameter
+    coercion with pydantic once a command is chosen. Only the top level is kept lean.)
+    """
+    assert _imported(*args) == "[]"
+
+
+def test_version_fast_path_prints_what_typer_prints(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["erc-parse", "--version"])
+    cli.main()
+    fast = capsys.readouterr()
+    from typer.testing import CliRunner
+
+    slow = CliRunner().invoke(cli.app, ["--version"])
+    assert slow.exit_code == 0
+    assert fast.out == slow.stdout == f"erc-parse {erc_parse.__version__}\n"
+    assert fast.err == ""
+
+
+def test_version_with_other_arguments_goes_through_typer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["erc-parse", "--version", "summary"])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"erc-parse {erc_parse.__version__}\n"
