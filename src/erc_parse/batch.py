@@ -20,6 +20,7 @@ so a failure or a Ctrl-C never leaves a half-written file under a real name.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -127,6 +128,10 @@ def plan(sources: Sequence[str], out: str, fmt: Format) -> tuple[list[Task], Rep
     return tasks, report
 
 
+# Output folders this process has made, so a batch asks the file system once per folder.
+_MADE_DIRS: set[str] = set()
+
+
 def _convert_one(task: Task, fmt: Format) -> tuple[str, str | None, Evaluation | None]:
     """Worker body: never raises, so one bad file cannot stop the pool."""
     source, target = task
@@ -137,8 +142,9 @@ def _convert_one(task: Task, fmt: Format) -> tuple[str, str | None, Evaluation |
         if fmt == "sqlite":
             return source, None, ev
         parent = os.path.dirname(target)
-        if parent:
+        if parent and parent not in _MADE_DIRS:
             os.makedirs(parent, exist_ok=True)
+            _MADE_DIRS.add(parent)
         if fmt == "csv":
             from erc_parse.export.csvout import write_tables
 
@@ -169,6 +175,7 @@ def _work_sqlite(task: Task) -> tuple[str, str | None, Evaluation | None]:
 
 
 _WORKERS = {"json": _work_json, "csv": _work_csv, "sqlite": _work_sqlite}
+_WRITER_MODULES = {"json": ["erc_parse.export"], "csv": ["erc_parse.export.csvout"], "sqlite": []}
 
 
 def _init_worker() -> None:
@@ -194,8 +201,17 @@ def _results(
         return
     import multiprocessing
 
+    # Load the parser, the models and the writers once, here: forked workers inherit them
+    # instead of each importing pydantic on its own (a fixed cost that eats the speed-up of
+    # small batches). Under the forkserver or spawn start methods they are preloaded there.
+    modules = ["erc_parse.parser", *_WRITER_MODULES[fmt]]
+    for name in modules:
+        importlib.import_module(name)
+    context = multiprocessing.get_context()
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(modules)
     chunksize = max(1, min(64, len(tasks) // (jobs * 4)))
-    pool = multiprocessing.Pool(jobs, initializer=_init_worker)
+    pool = context.Pool(jobs, initializer=_init_worker)
     try:
         yield from pool.imap_unordered(work, tasks, chunksize=chunksize)
         pool.close()

@@ -97,9 +97,17 @@ def atomic_open(path: str | os.PathLike[str], *, newline: str | None = None) -> 
     Readers (and the user, after a crash or Ctrl-C) see either the old file or the
     complete new one, never a half-written one; on any failure the temporary is removed.
     """
-    tmp = reserve_temp(path)
+    while True:
+        tmp = temp_path(path)
+        try:
+            # "x": created exclusively, 0o666 through the umask like any open(); one system
+            # call where reserving the name and opening it again took three.
+            fh = open(tmp, "x", encoding="utf-8", newline=newline)
+        except FileExistsError:  # pragma: no cover - 32 random bits collided
+            continue
+        break
     try:
-        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+        with fh:
             yield fh
         os.replace(tmp, path)
     except BaseException:
