@@ -458,6 +458,9 @@ def pathological_inputs(dumps: list[tuple[str, str]], scale: float) -> dict[str,
         "long_line": line + "\n",
         # The same line where the heaviest regexes run: as the row after a key-action stamp.
         "long_line_as_row": _after(sample, "[Added:", line + "\n"),
+        # One run of 2 MB of spaces between two words, as that row: what makes `\s*` after a
+        # lazy group backtrack (each start point rescans the run) shows up here.
+        "spaces_as_row": _after(sample, "[Added:", "a" + " " * int(2 * MB * scale) + "b 2019/12 Completed\n"),
         # Corpus dumps first (most are cut, without the footer that ends a page), the sample last.
         "concat_40": "\n".join(text for _, text in [*dumps[1:n_dumps], dumps[0]]),
         "ka_numbers_1mb": _after(sample, "Key Actions:", "1.1.\n" * int(MB * scale / 5)),
@@ -470,8 +473,15 @@ def linear_checks(dumps: list[tuple[str, str]], normal_s_per_mb: float, runs: in
 
     full = pathological_inputs(dumps, 1.0)
     double = pathological_inputs(dumps, 2.0)
+    tiny = pathological_inputs(dumps, 1 / 64)
     result: dict[str, Any] = {}
     for name, text in full.items():
+        # A quadratic blow-up at 2 MB could run for hours: try 1/64 of the size first.
+        start = time.perf_counter()
+        parse_text(tiny[name])
+        if time.perf_counter() - start > 0.5:
+            result[name] = {"blow_up": True, "seconds_at_1_64": round(time.perf_counter() - start, 3)}
+            continue
         # The best of many single parses, alternating the two sizes, for at least ~0.3 s:
         # a few milliseconds timed once are noise, and so is a first touch of fresh memory.
         pair = {"full": text, "double": double[name]}
@@ -613,12 +623,18 @@ def rows(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     labels = {
         "long_line": "a 2 MB single line",
         "long_line_as_row": "the sample + that line as a key-action row",
+        "spaces_as_row": "the sample + a row holding 2 MB of spaces",
         "concat_40": "40 dumps concatenated",
         "ka_numbers_1mb": "the sample + 1 MB of `1.1.` lines",
         "blank_lines_200k": "the sample + 200,000 blank lines",
     }
     for name, label in labels.items():
         r = lin[name]
+        if r.get("blow_up"):
+            out.append(
+                (f"linear: {label}", f"{r['seconds_at_1_64']:.1f} s at 1/64 of the size", "", "MISSED")
+            )
+            continue
         out.append(
             (
                 f"linear: {label} ({r['mb']:.1f} MB)",
