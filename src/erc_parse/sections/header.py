@@ -143,7 +143,10 @@ def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
     hit = metadata.NEW_LAYOUT_LABELS.get(key)
     if hit is not None:
         metadata.close_pending(ctx)
-        target = "meta" if hit[1] == "para" else "header"
+        # Only the header fields are compared with the details later; any other label
+        # (atlas numbers, countries, yes/no, ...) is read by its kind right away, as the
+        # details would read it, or its raw text would end up in a typed field.
+        target = "header" if hit[0] in HEADER_FIELDS and hit[1] != "para" else "meta"
         ctx.pending = PendingLabel(hit[0], hit[1], ln, s, target)
         return
     pending = ctx.pending
@@ -152,6 +155,9 @@ def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
             pending.lines.append(s)
             return
         ctx.pending = None
+        if pending.target == "meta":
+            metadata.set_value(ctx, pending.name, pending.kind, s, ln, pending.label)
+            return
         if ln == ctx.cut_line:
             ctx.cut(ln, s)
             return

@@ -294,6 +294,9 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
         )
 
 
+set_value = _set  # for the other sections that read a labelled value the details' way
+
+
 def _bad(ctx: Ctx, ln: int, label: str, value: str) -> None:
     ctx.diag(ln, "warning", "bad-value", f"cannot read {label.strip()!r} value {value!r}")
 
