@@ -75,8 +75,9 @@ _ANCHOR_START = re.compile(r"Document|Title|Management Response|•|\d{1,3}\s*\.
 
 def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
     """Parse one dump. Never raises: an internal error becomes an `error` diagnostic."""
-    lines = split_lines(text)
     ctx = Ctx()
+    text = _replace_surrogates(ctx, text)
+    lines = split_lines(text)
     try:
         _prepare(ctx, lines)
         for ln, raw in enumerate(lines, 1):
@@ -91,6 +92,23 @@ def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> E
                 source=Source(path=path, sha256=sha256),
                 diagnostics=[d for d in ctx.diagnostics if d.code == "internal-error"],
             )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(ctx: Ctx, text: str) -> str:
+    """Lone surrogates (only a caller's `str` has them; decoded bytes never do) become `\ufffd`.
+
+    Left in, they would make the parsed model impossible to write as JSON (UTF-8 cannot
+    encode them); `\ufffd` is how the dumps themselves show encoding damage.
+    """
+    m = _SURROGATE.search(text)
+    if m is None:
+        return text
+    line = text.count("\n", 0, m.start()) + 1 if "\r" not in text else len(split_lines(text[: m.end()]))
+    ctx.diag(line, "warning", "bad-characters", "lone surrogate code points replaced with U+FFFD")
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _prepare(ctx: Ctx, lines: list[str]) -> None:

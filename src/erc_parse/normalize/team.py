@@ -28,7 +28,9 @@ TITLE_WORDS = frozenset(
     """.split()
 )
 
-_EMAIL = re.compile(r"\S+@\S+\.\S+")
+# The local part stops at the first `@`: `\S+@\S+` tried every `@` of a token as the
+# split point, quadratic on a long run of them.
+_EMAIL = re.compile(r"[^@\s]+@\S+\.\S+")
 
 
 def split_team_row(row: str, is_country: object = None) -> TeamMember:

@@ -106,6 +106,7 @@ def day(raw: str | None) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+_MAX_MONEY_DIGITS = 18
 _MONEY = re.compile(r"^(?:US\s*)?\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:USD|US\$)?$")
 
 
@@ -117,8 +118,11 @@ def money(raw: str | None) -> int | float | None:
     if not m:
         return None
     digits = m[1].replace(",", "")
-    value = float(digits)
-    return int(value) if value.is_integer() and "." not in digits else value
+    if len(digits) > _MAX_MONEY_DIGITS:
+        # Not an amount a page shows (a value run into the next line): reading it would
+        # give a float that JSON cannot hold (inf) or an int past int()'s digit limit.
+        return None
+    return int(digits) if "." not in digits else float(digits)
 
 
 def yes_no(raw: str | None) -> bool | None:

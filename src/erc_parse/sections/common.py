@@ -6,8 +6,10 @@ import functools
 import re
 
 # `Label: value`, `Label:value` and `Label :` (plan pages). The label may not hold a
-# colon or a pipe; values may.
-LABEL = re.compile(r"^([^:|\[\]]{2,90}?)\s*:\s*(.*)$")
+# colon or a pipe; values may. The gap before the colon is bounded (and possessive):
+# an unbounded `\s*` was rescanned for each of the 90 label lengths, ~90 passes over a
+# long run of spaces.
+LABEL = re.compile(r"^([^:|\[\]]{2,90}?)\s{0,90}+:\s*(.*)$")
 # `1. Recommendation:` opens a management-response block, text optional on the line.
 MR_START = re.compile(r"^(\d{1,3})\s*\.\s*Recommendation\s*:\s*(.*)$")
 # `Management Response: [Added: 2018/11/23] [Last Updated: 2019/05/17] text`

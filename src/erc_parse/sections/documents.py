@@ -8,30 +8,38 @@ puts the other cells on the line after a `![]() |` marker.
 
 from __future__ import annotations
 
+import math
 import re
 
 from erc_parse.context import Ctx
 from erc_parse.models import Document
 
+# Whitespace runs are matched possessively (`\s++`) and the file name must start and
+# end on a non-space: with `\s+(.+?)\s+`, a run of N spaces could be split between the
+# three in ~N**3 ways before the row failed (minutes for a few thousand spaces).
 ROW = re.compile(
-    r"^Download document\s+(?P<filename>.+?)\s+(?P<type>[a-z][a-z0-9_-]*)"
-    r"\s+(?P<language>[A-Z][A-Za-zçãéñ]+(?:[ -][A-Z][A-Za-z]+)?)"
-    r"\s+(?P<size>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[KMG]?B)"
-    r"\s+(?P<status>[A-Z][A-Za-z-]*)\s+(?P<downloads>\d+)$"
+    r"^Download document\s++(?P<filename>\S(?:.*?\S)?)\s++(?P<type>[a-z][a-z0-9_-]*+)"
+    r"\s++(?P<language>[A-Z][A-Za-zçãéñ]+(?:[ -][A-Z][A-Za-z]+)?)"
+    r"\s++(?P<size>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[KMG]?B)"
+    r"\s++(?P<status>[A-Z][A-Za-z-]*+)\s++(?P<downloads>\d{1,15})$"
 )
 # Older pages leave cells empty: `Download document ADR_Ecuador.pdf report Posted 1742`,
-# even `Download document summary Posted 161` (no file name at all).
+# even `Download document summary Posted 161` (no file name at all). Each optional cell
+# carries its own leading whitespace, so a run of spaces has one way to be matched.
 LENIENT = re.compile(
-    r"^Download document\s*(?P<filename>.*?\S\.[A-Za-z0-9]{1,5})?\s*(?P<type>[a-z][a-z0-9_-]*)?"
-    r"(?:\s+(?P<language>[A-Z][A-Za-zçãéñ]+))?"
-    r"(?:\s+(?P<size>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[KMG]?B))?"
-    r"\s+(?P<status>[A-Z][A-Za-z-]*)\s+(?P<downloads>\d+)$"
+    r"^Download document(?:\s*+(?P<filename>\S(?:.*?\S)?\.[A-Za-z0-9]{1,5}))?"
+    r"(?:\s*+(?P<type>[a-z][a-z0-9_-]*+))?"
+    r"(?:\s++(?P<language>[A-Z][A-Za-zçãéñ]++))?"
+    r"(?:\s++(?P<size>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[KMG]?B))?"
+    r"\s++(?P<status>[A-Z][A-Za-z-]*+)\s++(?P<downloads>\d{1,15})$"
 )
 _UNIT = {"B": 1 / 1024, "KB": 1.0, "MB": 1024.0, "GB": 1024.0 * 1024.0}
 
 
-def size_kb(size: str, unit: str) -> float:
-    return round(float(size.replace(",", "")) * _UNIT[unit], 2)
+def size_kb(size: str, unit: str) -> float | None:
+    """Size in KB; ``None`` for a number no file has (it would overflow to ``inf``, not JSON)."""
+    kb = round(float(size.replace(",", "")) * _UNIT[unit], 2)
+    return kb if math.isfinite(kb) else None
 
 
 def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
@@ -67,6 +75,8 @@ def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
 
 
 _SIZE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*([KMG]?B)$")
+# A download count, bounded; `\d` (decimal digits) because `str.isdigit` accepts `²`, which `int` refuses.
+_COUNT = re.compile(r"^\d{1,15}$")
 
 
 def _table_row(ctx: Ctx, ln: int, s: str, cells: list[str]) -> bool:
@@ -92,9 +102,9 @@ def _table_row(ctx: Ctx, ln: int, s: str, cells: list[str]) -> bool:
             language=language or None,
             size_kb=size_kb(m[1], m[2]) if m else None,
             status=status or None,
-            downloads=int(downloads) if downloads.isdigit() else None,
+            downloads=int(downloads) if _COUNT.match(downloads) else None,
         )
     )
-    if (size and not m) or (downloads and not downloads.isdigit()):
+    if (size and not m) or (downloads and not _COUNT.match(downloads)):
         ctx.diag(ln, "warning", "bad-document-row", f"unexpected document cells: {s}")
     return True

@@ -15,7 +15,8 @@ import re
 from erc_parse.context import Ctx, ItemBuf
 
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\s*\.?$")
-NUMBER_TEXT = re.compile(r"^(\d{1,3})\s*(?:\.\s*|\s+)(\S.*)$")
+# Possessive spaces: `\s*(?:\.\s*|\s+)` could split one run of spaces two ways at each point.
+NUMBER_TEXT = re.compile(r"^(\d{1,3})(?:\s*+\.\s*+|\s++)(\S.*)$")
 
 CRITERIA = frozenset(
     c.lower()

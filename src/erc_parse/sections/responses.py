@@ -38,13 +38,23 @@ STATUSES = (
 )
 _STATUS_ALT = "|".join(re.escape(x) for x in STATUSES)
 STATUS_AT = re.compile(rf"^({_STATUS_ALT})(?=\s|$)\s*(.*)$")
-ROW_DUE = re.compile(r"^(.*?)\s*(?<![\d/])(\d{4}/\d{1,2})(?![\d/])\s*(.*)$")
-ROW_STATUS = re.compile(rf"^(.*?)\s*(?<!\S)({_STATUS_ALT})(?=\s|$)\s*(.*)$")
+# The row's anchors, searched for rather than matched as `^(.*?)\s*ANCHOR\s*(.*)$`: the
+# lazy prefix retried `\s*` at every position of a run of spaces (quadratic in the run).
+ROW_DUE = re.compile(r"(?<![\d/])(\d{4}/\d{1,2})(?![\d/])")
+ROW_STATUS = re.compile(rf"(?<!\S)({_STATUS_ALT})(?=\s|$)")
 UNKNOWN_STATUS = re.compile(r"^([A-Z][\w-]*(?:\s[A-Z][\w-]*)*)\s*(.*)$")
 KA_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(\S.*)$|^-\s+(\S.*)$")
 _COMPLETE_ADDED = re.compile(r"\[Added:\s*(\d{4}/\d{1,2}/\d{1,2})\]")
 _COMPLETE_UPDATED = re.compile(r"\[Last Updated:\s*(\d{4}/\d{1,2}/\d{1,2})\]")
 JUSTIFICATION = re.compile(r"\[Justification:\s*(.*?)(?:\]|$)", re.DOTALL)
+
+
+def split_at(anchor: re.Pattern[str], s: str) -> tuple[str, str, str] | None:
+    """``(before, anchor, after)`` around the first match of ``anchor``, both sides stripped."""
+    m = anchor.search(s)
+    if m is None:
+        return None
+    return s[: m.start()].strip(), m[1], s[m.end() :].strip()
 
 
 def start_block(ctx: Ctx, ln: int, number: int, text: str) -> None:
@@ -128,6 +138,10 @@ def key_action_line(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> None:
 def _stamp(ctx: Ctx, ln: int, s: str) -> None:
     lines = ctx.buffer
     ctx.buffer = []
+    if not ctx.responses:
+        # Table pages enter the key actions at `Key Action Update History`, which may
+        # come before any recommendation: the action then belongs to an unnumbered block.
+        ctx.responses.append(ResponseBuf(None, ln))
     current = ctx.responses[-1]
     if ln == ctx.cut_line:
         ctx.cut(ln, s)
@@ -206,21 +220,21 @@ def _status(ctx: Ctx, ka: ActionBuf, ln: int, rest: str) -> str:
 
 
 def _row_plain(ctx: Ctx, ka: ActionBuf, ln: int, s: str) -> bool:
-    m = ROW_DUE.match(s)
+    m = split_at(ROW_DUE, s)
     if m:
-        due = nv.month(m[2])
+        due = nv.month(m[1])
         if due is None:
             return False
-        ka.responsible = m[1].strip() or None
+        ka.responsible = m[0] or None
         ka.due = due
-        _tail(ctx, ka, ln, _status(ctx, ka, ln, m[3]))
+        _tail(ctx, ka, ln, _status(ctx, ka, ln, m[2]))
         ka.has_row = True
         return True
-    m = ROW_STATUS.match(s)
+    m = split_at(ROW_STATUS, s)
     if m:
-        ka.responsible = m[1].strip() or None
-        ka.status = m[2]
-        _tail(ctx, ka, ln, m[3])
+        ka.responsible = m[0] or None
+        ka.status = m[1]
+        _tail(ctx, ka, ln, m[2])
         ka.has_row = True
         return True
     return False
@@ -234,16 +248,16 @@ def _cut_row(ctx: Ctx, ka: ActionBuf, ln: int, s: str) -> None:
     as they go, like any other cut text.
     """
     ctx.cut(ln, s)
-    m = ROW_DUE.match(s)
-    if not m or not m[3]:
+    m = split_at(ROW_DUE, s)
+    if not m or not m[2]:
         return
-    st_m = STATUS_AT.match(m[3])
+    st_m = STATUS_AT.match(m[2])
     if st_m is None or not st_m[2]:
         return
-    due = nv.month(m[2])
+    due = nv.month(m[1])
     if due is None:
         return
-    ka.responsible = m[1].strip() or None
+    ka.responsible = m[0] or None
     ka.due = due
     ka.status = st_m[1]
     _tail(ctx, ka, ln, st_m[2])
