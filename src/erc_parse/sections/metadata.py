@@ -239,7 +239,8 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
     if kind == "gef":
         if ctx.gef is None:
             ctx.gef = {}
-        ctx.gef[name] = value or None
+        if value or ctx.gef.get(name) is None:
+            ctx.gef[name] = value or None
         return
     if kind == "extra":
         ctx.extra[name] = value
@@ -257,26 +258,26 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
             _team_row(ctx, ln, value)
         return
     if kind in ("text", "para"):
-        ctx.set_meta(name, value or None, ln)
+        _store(ctx, name, value or None, ln)
     elif kind == "month":
         v = nv.month(value)
         if value and v is None:
             _bad(ctx, ln, label, value)
-        ctx.set_meta(name, v, ln)
+        _store(ctx, name, v, ln)
     elif kind == "money":
         m = nv.money(value)
         if value and m is None and value.strip("-– ") != "":
             _bad(ctx, ln, label, value)
-        ctx.set_meta(name, m, ln)
+        _store(ctx, name, m, ln)
     elif kind == "bool":
         b = nv.yes_no(value)
         if value and b is None:
             _bad(ctx, ln, label, value)
         elif value and value.lower() not in ("yes", "no"):
             ctx.extra[label.strip()] = value  # `Yes (Partial)`: keep the nuance
-        ctx.set_meta(name, b, ln)
+        _store(ctx, name, b, ln)
     elif kind == "atlas":
-        ctx.set_meta(name, nv.atlas_numbers(value), ln)
+        _store(ctx, name, nv.atlas_numbers(value), ln)
     elif kind == "list":
         ctx.meta.setdefault(name, []).extend(nv.split_list(value))
         ctx.meta_lines.setdefault(name, ln)
@@ -287,11 +288,28 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
         from erc_parse.models import Country
         from erc_parse.normalize.countries import split_countries
 
-        ctx.set_meta(
-            name,
-            [Country.model_construct(name=n, iso3=c) for n, c in split_countries(value)],
-            ln,
-        )
+        _store(ctx, name, [Country.model_construct(name=n, iso3=c) for n, c in split_countries(value)], ln)
+
+
+def _store(ctx: Ctx, name: str, value: object, ln: int) -> None:
+    """Keep a value without losing one the page gave earlier (the title line, a repeat).
+
+    An empty value (or one that could not be read) never erases an earlier one; a
+    different value replaces it, as the detail block wins over the header, and the
+    earlier one is reported at its line, so that nothing the page said is dropped.
+    """
+    old = ctx.meta.get(name)
+    if old is not None and old != []:
+        if value is None or value == []:
+            return
+        if value != old:
+            ctx.diag(
+                ctx.meta_lines.get(name, ln),
+                "warning",
+                "conflicting-values",
+                f"{name}: {old!r} here, {value!r} on line {ln}; line {ln} kept",
+            )
+    ctx.set_meta(name, value, ln)
 
 
 set_value = _set  # for the other sections that read a labelled value the details' way

@@ -299,7 +299,10 @@ def flush(ctx: Ctx, reason: str) -> list[str]:
         if number is not None and current is not None:
             current.actions.append(ActionBuf(number, text, lines[0][0]))
         else:
-            ctx.cut(lines[-1][0], " / ".join(t for _, t in lines))
+            # Each line at its own number: the cut one is the truncation, any before it
+            # were text whose anchor the dump never reached.
+            for ln, t in lines:
+                ctx.unparsed(ln, t, "key actions")
         return []
     if last is not None and last.has_row:
         _more_comments(last, [t for _, t in lines])
