@@ -120,6 +120,22 @@ class Ctx:
     def cut(self, line: int, text: str) -> None:
         self.diag(line, "warning", "truncated", f"dump ends mid-line: {text}")
 
+    def set_header(self, name: str, line: int, raw: str) -> None:
+        """Keep a header value; a repeated label's different value wins, the earlier is reported.
+
+        The detail block's rule too (``metadata._store``): nothing the page said is
+        dropped without a diagnostic at its line.
+        """
+        old = self.header.get(name)
+        if old is not None and old[1] != raw:
+            self.diag(
+                old[0],
+                "warning",
+                "conflicting-values",
+                f"{name}: header says {old[1]!r} here, {raw!r} on line {line}",
+            )
+        self.header[name] = (line, raw)
+
     def set_meta(self, name: str, value: Any, line: int) -> None:
         self.meta[name] = value
         self.meta_lines[name] = line

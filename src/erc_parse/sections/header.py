@@ -102,7 +102,7 @@ def header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if ln == ctx.cut_line:
             ctx.cut(ln, s)
             return
-        ctx.header[pending.name] = (ln, line)
+        ctx.set_header(pending.name, ln, line)
         return
     if not ctx.title_seen and ctx.layout == "table":
         # The pipe-table rendering prints the title after the header block.
@@ -132,7 +132,7 @@ def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
     if m and "status" not in ctx.header:
         ctx.header["status"] = (ln, m[1])
         if m[2]:
-            ctx.header["completion_date"] = (ln, m[2])
+            ctx.set_header("completion_date", ln, m[2])
         return
     lab = LABEL.match(s)
     if lab and norm_label(lab[1]) == "justification":
@@ -161,7 +161,7 @@ def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if ln == ctx.cut_line:
             ctx.cut(ln, s)
             return
-        ctx.header[pending.name] = (ln, s)
+        ctx.set_header(pending.name, ln, s)
         return
     ctx.unparsed(ln, s, "header")
 

@@ -225,7 +225,7 @@ def close_pending(ctx: Ctx) -> None:
     if pending.kind == "para" and pending.lines:
         text = "\n".join(x for x in pending.lines if x)
         if pending.target == "header":
-            ctx.header[pending.name] = (pending.line, text)
+            ctx.set_header(pending.name, pending.line, text)
         else:
             ctx.set_meta(pending.name, text or None, pending.line)
 
