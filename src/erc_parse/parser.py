@@ -354,8 +354,6 @@ def _merge_header(ctx: Ctx) -> None:
             continue
         if value is None:
             continue
-        if isinstance(value, bool) and raw.strip().lower() not in ("yes", "no"):
-            ctx.extra.setdefault("Management Response", raw.strip())  # `Yes (Partial)`
         current = ctx.meta.get(field)
         if current is None or current == [] or current == "":
             ctx.set_meta(field, value, ln)
@@ -366,6 +364,14 @@ def _merge_header(ctx: Ctx) -> None:
                 "conflicting-values",
                 f"{field}: header says {raw!r} (line {ln}), details say {current!r}; details kept",
             )
+            continue
+        if isinstance(value, bool) and raw.strip().lower() not in ("yes", "no"):
+            # `Yes (Partial)`: the nuance of the value kept; a different one is reported.
+            kept = ctx.extra.setdefault("Management Response", raw.strip())
+            if kept != raw.strip():
+                ctx.diag(
+                    ln, "warning", "conflicting-values", f"{field}: header says {raw!r}, details say {kept!r}"
+                )
 
 
 def _items(ctx: Ctx, section: str) -> list[Item]:

@@ -226,8 +226,10 @@ def close_pending(ctx: Ctx) -> None:
         text = "\n".join(x for x in pending.lines if x)
         if pending.target == "header":
             ctx.set_header(pending.name, pending.line, text)
+        elif ctx.meta_lines.get(pending.name) == pending.line:
+            ctx.set_meta(pending.name, text or None, pending.line)  # its own first line, now whole
         else:
-            ctx.set_meta(pending.name, text or None, pending.line)
+            _store(ctx, pending.name, text or None, pending.line)  # a repeated label: report the earlier
 
 
 def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> None:
