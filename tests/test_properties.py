@@ -383,6 +383,27 @@ def test_no_value_is_erased_or_replaced_silently() -> None:
     assert d.line == 1 and "The Page Title" in d.message
 
 
+def test_a_repeated_paragraph_label_reports_the_text_it_replaces() -> None:
+    ev = parse_text(
+        "Title T\nComments: First words.\nmore of them\nComments :\nSecond.\nLessons\nLatest Evaluations\n"
+    )
+    assert ev.metadata.comments == "Second."
+    (d,) = [d for d in ev.diagnostics if d.code == "conflicting-values"]
+    assert d.line == 2 and "First words.\\nmore of them" in d.message
+
+
+def test_a_yes_no_nuance_is_kept_only_with_its_value_and_never_dropped() -> None:
+    page = "T\n\nManagement Response:\n{}\n\nShare\nTitle T\nManagement Response: {}\nLessons\nLatest Evaluations\n"
+    both = parse_text(page.format("Yes (Partial)", "Yes (Mostly)"))
+    assert both.metadata.extra == {"Management Response": "Yes (Mostly)"}
+    assert [d.line for d in both.diagnostics if d.code == "conflicting-values"] == [4]
+    contradicted = parse_text(page.format("Yes (Partial)", "No"))
+    assert contradicted.metadata.management_response is False and contradicted.metadata.extra == {}
+    assert any(
+        "Yes (Partial)" in d.message for d in contradicted.diagnostics if d.code == "conflicting-values"
+    )
+
+
 def test_a_repeated_header_label_reports_the_value_it_replaces() -> None:
     ev = parse_text("T\n\nStatus:\nOngoing\nStatus:\nCompleted\n\nShare\nLessons\nLatest Evaluations\n")
     assert ev.metadata.status == "Completed"
@@ -433,6 +454,25 @@ def test_failing_inputs_stop_nothing_and_leave_nothing(mixed: Path, tmp_path: Pa
     assert _leftovers(out) == []
     for p in out.iterdir():
         Evaluation.model_validate_json(p.read_text(encoding="utf-8"))
+
+
+def test_the_cli_reports_each_failing_input_on_one_line_and_converts_the_rest(
+    mixed: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from erc_parse.cli import app
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["convert", str(mixed), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert sorted(name for name in ("binary.txt", "gone.txt") if any(name in x for x in lines)) == [
+        "binary.txt",
+        "gone.txt",
+    ]
+    assert all(x.startswith("erc-parse: ") for x in lines)
+    assert len(list(out.glob("*.json"))) == len(_GOOD) and _leftovers(out) == []
 
 
 class _Dying:
