@@ -683,7 +683,13 @@ def team_members(draw: st.DrawFn) -> TeamMember:
 
 @st.composite
 def documents(draw: st.DrawFn) -> Document:
-    """A documents-table row. Older pages leave language and size empty, even the file name."""
+    """A documents-table row. Older pages leave language and size empty, even the file name.
+
+    Type, status and download count are always there: with no cell separators, a row is
+    recognised from its right end, and those are the cells every real row has. File
+    names are capitalised words: a lower-case word followed by a capitalised one and a
+    size would read as the type and language cells.
+    """
     stem = draw(_STEM)
     sep = draw(_pick((" ", "_", "-", " - ")))
     filename = sep.join(stem) + draw(_pick(DOC_EXTS))
@@ -723,7 +729,10 @@ def key_actions(draw: st.DrawFn, block: int) -> list[KeyAction]:
     Multi-line comments only on the block's last action or before a numbered one: the
     page prints comment lines and the next action's text alike, and only a number
     tells them apart. Comments never end with the word `History` (the update-history
-    link's place) and justifications hold no `]`.
+    link's place) and justifications hold no `]`. Every row has a status (the portal
+    always shows one) and a due month unless the status is `No deadline established`:
+    the row has no separators and is split at the month and the status. Text and comment
+    lines never start like a key-action number (`- `, `3.1 `), for the same reason.
     """
     out: list[KeyAction] = []
     n = draw(_ints(0, 4))
@@ -867,7 +876,11 @@ def _fold(text: str | None) -> str:
 
 @st.composite
 def _titles(draw: st.DrawFn) -> str:
-    """Titles as pages have them, `Mid-term Evaluation: ...` prefixes included."""
+    """Titles as pages have them, `Mid-term Evaluation: ...` prefixes included.
+
+    Never a known label (`Status: ...`), `Evaluation Plan of ...` or chrome: a first line
+    like that is what it says, not a title.
+    """
     prefix = draw(
         _pick(
             (
