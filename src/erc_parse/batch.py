@@ -128,8 +128,37 @@ def plan(sources: Sequence[str], out: str, fmt: Format) -> tuple[list[Task], Rep
     return tasks, report
 
 
-# Output folders this process has made, so a batch asks the file system once per folder.
-_MADE_DIRS: set[str] = set()
+def _write_csv_folder(ev: Evaluation, target: str) -> None:
+    """The nine tables of one input appear together or not at all.
+
+    They are written into a hidden sibling folder, which then replaces ``target`` in
+    one rename (an empty folder can be replaced atomically; a previous run's folder
+    is moved aside first and removed after). An interruption at any point leaves
+    either the old tables, or none, never a mix.
+    """
+    import shutil
+    import tempfile
+
+    from erc_parse.export.csvout import write_tables
+
+    parent, name = os.path.split(target)
+    os.makedirs(target, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=parent or ".")
+    old: str | None = None
+    try:
+        write_tables([ev], tmp)
+        if os.listdir(target):
+            old = tempfile.mkdtemp(prefix=f".{name}.old.", suffix=".tmp", dir=parent or ".")
+            os.replace(target, os.path.join(old, name))
+        os.replace(tmp, target)
+    except BaseException:
+        if old is not None and not os.path.exists(target):
+            os.replace(os.path.join(old, name), target)  # put the previous tables back
+        raise
+    finally:
+        for leftover in (tmp, old):
+            if leftover is not None and os.path.exists(leftover):
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _convert_one(task: Task, fmt: Format) -> tuple[str, str | None, Evaluation | None]:
@@ -142,13 +171,12 @@ def _convert_one(task: Task, fmt: Format) -> tuple[str, str | None, Evaluation |
         if fmt == "sqlite":
             return source, None, ev
         parent = os.path.dirname(target)
-        if parent and parent not in _MADE_DIRS:
+        if parent:
+            # Asked every time (a cheap stat): a cache would go stale if the folder
+            # is removed between two batches run by the same process.
             os.makedirs(parent, exist_ok=True)
-            _MADE_DIRS.add(parent)
         if fmt == "csv":
-            from erc_parse.export.csvout import write_tables
-
-            write_tables([ev], target)
+            _write_csv_folder(ev, target)
         else:
             from erc_parse.export import atomic_open
 
