@@ -9,6 +9,8 @@ a new portal field shows up in CI instead of vanishing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from erc_parse import context as st
 from erc_parse.context import Ctx, PendingLabel
 from erc_parse.normalize import values as nv
@@ -115,7 +117,7 @@ def details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if name == "corporate_outcomes":
             plan = nv.strategic_plan(label)
             if plan:
-                ctx.set_meta("strategic_plan", plan, ln)
+                _store(ctx, "strategic_plan", plan, ln)
         if not value and kind in (
             "text",
             "para",
@@ -161,7 +163,7 @@ def details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
     unknown = LABEL.match(s)
     if unknown and _looks_like_label(unknown[1]):
         close_pending(ctx)
-        ctx.extra[unknown[1].strip()] = unknown[2].strip()
+        put(ctx, ctx.extra, unknown[1].strip(), unknown[2].strip(), ln, "extra")
         ctx.diag(
             ln, "warning", "unknown-label", f"unknown label {unknown[1].strip()!r} kept in metadata.extra"
         )
@@ -241,11 +243,10 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
     if kind == "gef":
         if ctx.gef is None:
             ctx.gef = {}
-        if value or ctx.gef.get(name) is None:
-            ctx.gef[name] = value or None
+        put(ctx, ctx.gef, name, value or None, ln, "gef")
         return
     if kind == "extra":
-        ctx.extra[name] = value
+        put(ctx, ctx.extra, name, value, ln, "extra")
         return
     if kind == "gefflag":
         flag = nv.yes_no(value)
@@ -276,7 +277,7 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
         if value and b is None:
             _bad(ctx, ln, label, value)
         elif value and value.lower() not in ("yes", "no"):
-            ctx.extra[label.strip()] = value  # `Yes (Partial)`: keep the nuance
+            put(ctx, ctx.extra, label.strip(), value, ln, "extra")  # `Yes (Partial)`: keep the nuance
         _store(ctx, name, b, ln)
     elif kind == "atlas":
         _store(ctx, name, nv.atlas_numbers(value), ln)
@@ -314,6 +315,28 @@ def _store(ctx: Ctx, name: str, value: object, ln: int) -> None:
     ctx.set_meta(name, value, ln)
 
 
+def put(ctx: Ctx, table: dict[str, Any], key: str, value: Any, ln: int, name: str) -> None:
+    """``_store``'s rule for the GEF block and ``metadata.extra`` (and the plan page's).
+
+    Their values' lines are kept beside the metadata's, as ``NAME:key``, so that a
+    replaced value is reported at its own line.
+    """
+    where = f"{name}:{key}"
+    old = table.get(key)
+    if old is not None and old != "":
+        if value is None or value == "":
+            return
+        if value != old:
+            ctx.diag(
+                ctx.meta_lines.get(where, ln),
+                "warning",
+                "conflicting-values",
+                f"{name} {key}: {old!r} here, {value!r} on line {ln}; line {ln} kept",
+            )
+    table[key] = value
+    ctx.meta_lines[where] = ln
+
+
 set_value = _set  # for the other sections that read a labelled value the details' way
 
 
@@ -349,7 +372,7 @@ def new_outcomes(ctx: Ctx, ln: int, s: str) -> None:
     """State NEW_OUTCOMES: the newer layout lists outputs, goals and targets unlabelled."""
     plan = nv.strategic_plan(s)
     if plan and s.startswith("UNDP Strategic Plan"):
-        ctx.set_meta("strategic_plan", plan, ln)
+        _store(ctx, "strategic_plan", plan, ln)
         return
     if s.startswith("Output "):
         field = "corporate_outcomes"

@@ -71,14 +71,16 @@ def _value(ctx: Ctx, pending: PendingLabel, ln: int, value: str) -> None:
     if pending.kind == "plan-document":
         name = _document_name(value)
         if name != value:
-            ctx.extra["Plan Document"] = value  # keep the page's note beside the file name
+            metadata.put(
+                ctx, ctx.extra, "Plan Document", value, ln, "extra"
+            )  # the page's note beside the file
         ctx.documents.append(Document.model_construct(filename=name, type="plan"))
         ctx.pending = None
     elif pending.kind == "extra":
-        ctx.extra[pending.name] = value
+        metadata.put(ctx, ctx.extra, pending.name, value, ln, "extra")
         ctx.pending = None
     else:
-        ctx.set_meta(pending.name, value, ln)
+        metadata.set_value(ctx, pending.name, "text", value, ln, pending.label)
         ctx.pending = None
 
 
