@@ -301,18 +301,25 @@ def _store(ctx: Ctx, name: str, value: object, ln: int) -> None:
     different value replaces it, as the detail block wins over the header, and the
     earlier one is reported at its line, so that nothing the page said is dropped.
     """
-    old = ctx.meta.get(name)
-    if old is not None and old != []:
-        if value is None or value == []:
-            return
-        if value != old:
-            ctx.diag(
-                ctx.meta_lines.get(name, ln),
-                "warning",
-                "conflicting-values",
-                f"{name}: {old!r} here, {value!r} on line {ln}; line {ln} kept",
-            )
-    ctx.set_meta(name, value, ln)
+    if _replaces(ctx, name, ctx.meta.get(name), value, ctx.meta_lines.get(name, ln), ln):
+        ctx.set_meta(name, value, ln)
+
+
+def _replaces(ctx: Ctx, what: str, old: Any, value: Any, old_line: int, ln: int) -> bool:
+    """The one rule for a value met twice: empty never erases, a different value wins and
+    the earlier one is reported at its own line. True when ``value`` should be stored."""
+    if old is None or old == "" or old == []:
+        return True
+    if value is None or value == "" or value == []:
+        return False
+    if value != old:
+        ctx.diag(
+            old_line,
+            "warning",
+            "conflicting-values",
+            f"{what}: {old!r} here, {value!r} on line {ln}; line {ln} kept",
+        )
+    return True
 
 
 def put(ctx: Ctx, table: dict[str, Any], key: str, value: Any, ln: int, name: str) -> None:
@@ -322,18 +329,8 @@ def put(ctx: Ctx, table: dict[str, Any], key: str, value: Any, ln: int, name: st
     replaced value is reported at its own line.
     """
     where = f"{name}:{key}"
-    old = table.get(key)
-    if old is not None and old != "":
-        if value is None or value == "":
-            return
-        if value != old:
-            ctx.diag(
-                ctx.meta_lines.get(where, ln),
-                "warning",
-                "conflicting-values",
-                f"{name} {key}: {old!r} here, {value!r} on line {ln}; line {ln} kept",
-            )
-    table[key] = value
+    if _replaces(ctx, f"{name} {key}", table.get(key), value, ctx.meta_lines.get(where, ln), ln):
+        table[key] = value
     ctx.meta_lines[where] = ln
 
 
