@@ -167,13 +167,12 @@ def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
 
 
 def header_value(field: str, raw: str) -> object:
-    """Normalise a header value the way the detail block's value is normalised."""
-    kind = {
-        "planned_end_date": "month",
-        "completion_date": "month",
-        "management_response": "bool",
-        "budget_usd": "money",
-    }.get(field, "text")
+    """Normalise a header value the way the detail block's value is normalised.
+
+    The kind comes from the one label table (``metadata.FIELD_KINDS``), so a field
+    whose type changes there cannot be compared with a stale rule here.
+    """
+    kind = metadata.FIELD_KINDS.get(field, "text")
     if kind == "month":
         return nv.month(raw)
     if kind == "bool":

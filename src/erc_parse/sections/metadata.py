@@ -83,6 +83,10 @@ NEW_LAYOUT_LABELS: dict[str, tuple[str, str]] = {
 }
 LABELS = {norm_label(k): v for k, v in LABELS.items()}
 NEW_LAYOUT_LABELS = {norm_label(k): v for k, v in NEW_LAYOUT_LABELS.items()}
+# field -> kind, for values read outside the detail block (the header's).
+FIELD_KINDS: dict[str, str] = {}
+for _field, _kind in LABELS.values():
+    FIELD_KINDS.setdefault(_field, _kind)
 LIST_FIELDS = frozenset(
     {"focus_areas", "signature_solutions", "sdg_goals", "sdg_targets", "corporate_outcomes"}
 )
