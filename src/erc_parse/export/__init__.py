@@ -66,15 +66,16 @@ def evaluation_id(ev: Evaluation) -> str:
     return hashlib.sha256(ev.model_dump_json().encode("utf-8")).hexdigest()
 
 
-def temp_path(path: str | os.PathLike[str]) -> str:
-    """A hidden sibling name for ``path``.
+def temp_path(path: str | os.PathLike[str], staging: str | None = None) -> str:
+    """A hidden temporary name for ``path``: beside it, or in the ``staging`` folder.
 
-    Same folder, so ``os.replace`` is a rename on one file system (atomic); leading dot
-    and ``.tmp`` suffix, so a crash leftover is recognisable and never matches ``*.txt``,
-    ``*.json`` or ``*.csv`` globs of a later run.
+    Same file system, so ``os.replace`` is a rename (atomic); leading dot and ``.tmp``
+    suffix, so a crash leftover is recognisable and never matches ``*.txt``, ``*.json``
+    or ``*.csv`` globs of a later run. ``staging`` must be on the file system of
+    ``path`` (see ``erc_parse.batch``, which gives each worker its own).
     """
     folder, name = os.path.split(os.fspath(path))
-    return os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+    return os.path.join(staging or folder, f".{name}.{secrets.token_hex(4)}.tmp")
 
 
 def reserve_temp(path: str | os.PathLike[str]) -> str:
@@ -91,14 +92,17 @@ def reserve_temp(path: str | os.PathLike[str]) -> str:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_open(
+    path: str | os.PathLike[str], *, newline: str | None = None, staging: str | None = None
+) -> Iterator[IO[str]]:
     """Open a UTF-8 text file whose content appears at ``path`` only if the block succeeds.
 
     Readers (and the user, after a crash or Ctrl-C) see either the old file or the
     complete new one, never a half-written one; on any failure the temporary is removed.
+    The temporary is created in ``staging`` when given (same file system as ``path``).
     """
     while True:
-        tmp = temp_path(path)
+        tmp = temp_path(path, staging)
         try:
             # "x": created exclusively, 0o666 through the umask like any open(); one system
             # call where reserving the name and opening it again took three.
