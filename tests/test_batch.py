@@ -186,3 +186,38 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_temporaries_are_staged_in_a_hidden_folder_removed_at_the_end(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    import erc_parse.export as export_pkg
+    from erc_parse.batch import STAGING_PREFIX
+
+    opened: list[Path] = []
+
+    def recording_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(Path(path))
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(export_pkg, "open", recording_open, raising=False)
+    out = tmp_path / "out"
+    report = convert([str(tree)], out, jobs=1)
+    assert report.converted == len(opened) > 0
+    # Each temporary sits in this process's folder of the staging folder, not beside its output.
+    for path in opened:
+        assert path.parent.name == str(os.getpid())
+        assert path.parent.parent.name.startswith(STAGING_PREFIX)
+        assert path.parent.parent.parent == out
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert len(list(out.rglob("*.json"))) == report.converted
+
+
+def test_out_is_not_left_behind_when_nothing_converts(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    report = convert([str(bad)], tmp_path / "out", jobs=1)
+    assert report.converted == 0 and len(report.failed) == 1
+    assert not (tmp_path / "out").exists()
