@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st_
 from pydantic import BaseModel
 
 from erc_parse import context as st
@@ -16,7 +18,8 @@ from erc_parse import models
 from erc_parse.context import Ctx
 from erc_parse.parser import _ANCHOR_LINES, _ANCHOR_START, _anchor
 from erc_parse.reader import split_lines
-from erc_parse.sections.common import norm_label, split_cells
+from erc_parse.sections import metadata
+from erc_parse.sections.common import LABEL, norm_label, split_cells, split_label
 
 from .conftest import CORPUS_FILES, PAIRS, SAMPLE
 
@@ -143,3 +146,44 @@ def test_norm_label_cache_is_transparent() -> None:
     long = "Evaluation Budget(US $) " * 10
     assert norm_label("Evaluation  Budget(US $)") == "evaluation budget (us $)"
     assert norm_label(long) == " ".join(["evaluation budget (us $)"] * 10)
+
+
+def _label_groups(s: str) -> tuple[str, str] | None:
+    m = LABEL.match(s)
+    return (m[1], m[2]) if m else None
+
+
+def test_split_label_is_the_label_regex_on_every_corpus_line() -> None:
+    checked = 0
+    for raw in LINES:
+        for s in (raw, raw.strip(), raw.replace(":", " :", 1), "  " + raw):
+            assert split_label(s) == _label_groups(s), repr(s)
+            checked += 1
+    assert checked == 4 * len(LINES)
+
+
+@given(
+    st_.text(
+        alphabet=st_.sampled_from(
+            [" ", "\t", ":", "|", "[", "]", "a", "B", "é", "\n", "\u00a0", "\u2028", "\x0c"]
+        ),
+        max_size=20,
+    ),
+    st_.integers(min_value=0, max_value=120),
+)
+def test_split_label_is_the_label_regex_on_any_text(s: str, pad: int) -> None:
+    # `pad` moves the first colon across the 90-character bound the fast path stops at.
+    for text in (s, "x" * pad + s, "Label" + " " * pad + s):
+        assert split_label(text) == _label_groups(text)
+
+
+def test_lookup_cache_is_transparent() -> None:
+    metadata._lookup_cache.clear()
+    for label in ("Evaluation Budget(US $)", "evaluation  budget (us $)", "Corporate Outcome 1", "Nope"):
+        first = metadata.lookup(label)
+        assert metadata.lookup(label) == first
+    assert metadata.lookup("Evaluation Budget(US $)") == ("budget_usd", "money")
+    assert metadata.lookup("Corporate Outcome and Output") == ("corporate_outcomes", "bullets")
+    assert metadata.lookup("Nope") is None
+    long = "Status " + "x" * 200
+    assert metadata.lookup(long) is None and long not in metadata._lookup_cache

@@ -10,6 +10,28 @@ import re
 # an unbounded `\s*` was rescanned for each of the 90 label lengths, ~90 passes over a
 # long run of spaces.
 LABEL = re.compile(r"^([^:|\[\]]{2,90}?)\s{0,90}+:\s*(.*)$")
+
+
+def split_label(s: str) -> tuple[str, str] | None:
+    """``LABEL.match(s)``'s two groups (label, value), or None where it does not match.
+
+    Most lines of a dump go through this, and the regex's lazy label costs about a
+    microsecond: where the answer is provably the regex's (the first colon within 90
+    characters, at least two label characters before it, none of them ``|[]``, no line
+    break), it is found with ``str.find``; every other line goes to the regex itself.
+    tests/test_parser_speed.py checks the two agree on every corpus line and on mutants.
+    """
+    i = s.find(":")
+    if i < 0:
+        return None
+    if i <= 90 and "\n" not in s:
+        label = s[:i].rstrip()
+        if len(label) >= 2 and "|" not in label and "[" not in label and "]" not in label:
+            return label, s[i + 1 :].lstrip()
+    m = LABEL.match(s)
+    return (m[1], m[2]) if m else None
+
+
 # `1. Recommendation:` opens a management-response block, text optional on the line.
 MR_START = re.compile(r"^(\d{1,3})\s*\.\s*Recommendation\s*:\s*(.*)$")
 # `Management Response: [Added: 2018/11/23] [Last Updated: 2019/05/17] text`
@@ -70,6 +92,5 @@ def split_cells(line: str) -> list[str] | None:
     return parts
 
 
-def is_bullet(raw: str) -> bool:
-    s = raw.lstrip()
-    return s.startswith(("•", "·", "▪"))
+# What a metadata bullet line starts with, after its indentation.
+BULLETS = ("•", "·", "▪")

@@ -15,7 +15,7 @@ from erc_parse import context as st
 from erc_parse.context import Ctx, PendingLabel
 from erc_parse.normalize import values as nv
 from erc_parse.sections import metadata
-from erc_parse.sections.common import CHROME, LABEL, norm_label
+from erc_parse.sections.common import CHROME, norm_label, split_label
 
 HEADER_FIELDS = frozenset(
     {
@@ -52,8 +52,8 @@ def start(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         ctx.state = st.HEADER
         header(ctx, ln, s, raw)
         return
-    hit = LABEL.match(s)
-    if hit and metadata.lookup(hit[1]) is not None:
+    hit = split_label(s)
+    if hit and metadata.lookup(hit[0]) is not None:
         ctx.state = st.DETAILS
         metadata.details(ctx, ln, s, raw)
         return
@@ -66,10 +66,10 @@ def start(ctx: Ctx, ln: int, s: str, raw: str) -> None:
 
 
 def _header_label(s: str) -> tuple[str, str] | None:
-    m = LABEL.match(s)
-    if not m or m[2].strip():
+    m = split_label(s)
+    if not m or m[1].strip():
         return None
-    hit = metadata.lookup(m[1])
+    hit = metadata.lookup(m[0])
     if hit is None or hit[0] not in HEADER_FIELDS | {"justification"}:
         return None
     return hit
@@ -88,10 +88,10 @@ def header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         metadata.close_pending(ctx)
         ctx.pending = PendingLabel(hit[0], hit[1], ln, line.rstrip(": "), "header")
         return
-    m = LABEL.match(line)
-    if m and norm_label(m[1]) == "justification":
+    m = split_label(line)
+    if m and norm_label(m[0]) == "justification":
         metadata.close_pending(ctx)
-        ctx.pending = PendingLabel("justification", "para", ln, "Justification", "header", [m[2].strip()])
+        ctx.pending = PendingLabel("justification", "para", ln, "Justification", "header", [m[1].strip()])
         return
     pending = ctx.pending
     if pending is not None and pending.target == "header":
@@ -134,10 +134,10 @@ def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
         if m[2]:
             ctx.set_header("completion_date", ln, m[2])
         return
-    lab = LABEL.match(s)
-    if lab and norm_label(lab[1]) == "justification":
+    lab = split_label(s)
+    if lab and norm_label(lab[0]) == "justification":
         metadata.close_pending(ctx)
-        ctx.pending = PendingLabel("justification", "para", ln, "Justification", "meta", [lab[2].strip()])
+        ctx.pending = PendingLabel("justification", "para", ln, "Justification", "meta", [lab[1].strip()])
         return
     key = norm_label(s)
     hit = metadata.NEW_LAYOUT_LABELS.get(key)

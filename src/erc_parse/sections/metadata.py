@@ -14,7 +14,7 @@ from typing import Any
 from erc_parse import context as st
 from erc_parse.context import Ctx, PendingLabel
 from erc_parse.normalize import values as nv
-from erc_parse.sections.common import LABEL, TEAM_HEADER, is_bullet, norm_label
+from erc_parse.sections.common import BULLETS, TEAM_HEADER, norm_label, split_label
 
 # label -> (field, kind). Kinds: text, para (multi-line text), month, bool, money, atlas,
 # list (comma list, or bullets below), bullets (items below), team, countries,
@@ -92,18 +92,30 @@ LIST_FIELDS = frozenset(
 )
 
 
+_MISS = ("", "")
+_lookup_cache: dict[str, tuple[str, str] | None] = {}
+
+
 def lookup(label: str) -> tuple[str, str] | None:
+    """The label's (field, kind), or None; remembered per spelling, as labels repeat on every page."""
+    hit = _lookup_cache.get(label, _MISS)
+    if hit is not _MISS:
+        return hit
     key = norm_label(label)
     hit = LABELS.get(key)
     if hit is None and key.startswith("corporate outcome"):
-        return ("corporate_outcomes", "bullets")
+        hit = ("corporate_outcomes", "bullets")
+    if len(label) <= 100:  # prose lines are looked up too: only short ones, and a bounded number
+        if len(_lookup_cache) >= 8192:
+            _lookup_cache.clear()
+        _lookup_cache[label] = hit
     return hit
 
 
-def details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
+def details(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None = None) -> None:
     """State DETAILS: one line of the `Title ...` / `Label: value` block."""
     pending = ctx.pending
-    if is_bullet(raw):
+    if raw.lstrip().startswith(BULLETS):
         _bullet(ctx, ln, s)
         return
     if s.startswith("Title ") or s == "Title":
@@ -164,23 +176,23 @@ def details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
             ctx.pending = None
             _set(ctx, pending.name, pending.kind, s, ln, pending.label)
             return
-    unknown = LABEL.match(s)
-    if unknown and _looks_like_label(unknown[1]):
+    unknown = split_label(s)
+    if unknown and _looks_like_label(unknown[0]):
         close_pending(ctx)
-        put(ctx, ctx.extra, unknown[1].strip(), unknown[2].strip(), ln, "extra")
+        put(ctx, ctx.extra, unknown[0].strip(), unknown[1].strip(), ln, "extra")
         ctx.diag(
-            ln, "warning", "unknown-label", f"unknown label {unknown[1].strip()!r} kept in metadata.extra"
+            ln, "warning", "unknown-label", f"unknown label {unknown[0].strip()!r} kept in metadata.extra"
         )
         return
     ctx.unparsed(ln, s, "metadata")
 
 
 def _label_line(s: str) -> tuple[str, str, tuple[str, str]] | None:
-    m = LABEL.match(s)
+    m = split_label(s)
     if m:
-        hit = lookup(m[1])
+        hit = lookup(m[0])
         if hit:
-            return m[1], m[2].strip(), hit
+            return m[0], m[1].strip(), hit
     hit = lookup(s)  # `SDG Goal`, `Corporate Outcome and Output (...)`: labels with no colon
     if hit:
         return s, "", hit

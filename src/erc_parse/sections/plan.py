@@ -14,7 +14,7 @@ import re
 from erc_parse.context import Ctx, PendingLabel
 from erc_parse.models import Document
 from erc_parse.sections import metadata
-from erc_parse.sections.common import LABEL, norm_label
+from erc_parse.sections.common import norm_label, split_label
 
 PLAN_LABELS = {
     "commissioning unit": ("commissioning_unit", "text"),
@@ -29,13 +29,13 @@ _FILE = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 
 def plan(ctx: Ctx, ln: int, s: str, raw: str) -> None:
     """State PLAN: one line of a plan page."""
-    m = LABEL.match(s)
-    hit = PLAN_LABELS.get(norm_label(m[1])) if m else None
+    m = split_label(s)
+    hit = PLAN_LABELS.get(norm_label(m[0])) if m else None
     if m is not None and hit is not None:
         metadata.close_pending(ctx)
         name, kind = hit
-        value = m[2].strip()
-        ctx.pending = PendingLabel(name, kind, ln, m[1].strip(), "meta", [value] if value else [])
+        value = m[1].strip()
+        ctx.pending = PendingLabel(name, kind, ln, m[0].strip(), "meta", [value] if value else [])
         if value and kind != "para":
             _value(ctx, ctx.pending, ln, value)
         return
