@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from erc_parse import context as st
 from erc_parse import models
 from erc_parse.context import Ctx
-from erc_parse.parser import _ANCHOR_LINES, _ANCHOR_START, _anchor
+from erc_parse.parser import _ANCHOR_FIRST, _ANCHOR_LINES, _ANCHOR_START, _anchor
 from erc_parse.reader import split_lines
 from erc_parse.sections import metadata
 from erc_parse.sections.common import LABEL, norm_label, split_cells, split_label
@@ -187,3 +187,21 @@ def test_lookup_cache_is_transparent() -> None:
     assert metadata.lookup("Nope") is None
     long = "Status " + "x" * 200
     assert metadata.lookup(long) is None and long not in metadata._lookup_cache
+
+
+def _starts_an_anchor(s: str) -> bool:
+    return s[:1] in _ANCHOR_FIRST or s[:1].isdecimal()
+
+
+def test_anchor_first_characters_cover_the_anchor_regex() -> None:
+    """`_run` tries `_ANCHOR_START` only on lines whose first character passes `_ANCHOR_FIRST`."""
+    hits = [raw.strip() for raw in LINES if raw.strip() and _ANCHOR_START(raw.strip()) is not None]
+    assert len(hits) > 10
+    assert all(_starts_an_anchor(s) for s in hits)
+
+
+@given(st_.text(max_size=30))
+def test_anchor_first_characters_cover_the_anchor_regex_on_any_text(s: str) -> None:
+    for text in (s, "Document" + s, "Title" + s, "\u0663. Recommendation:" + s, "•" + s):
+        if _ANCHOR_START(text) is not None:
+            assert _starts_an_anchor(text), repr(text)

@@ -71,6 +71,9 @@ _ANCHOR_LINES = frozenset(
     }
 )
 _ANCHOR_START = re.compile(r"Document|Title|Management Response|•|\d{1,3}\s*\.\s*Recommendation").match
+# The first characters `_ANCHOR_START` can match (with any decimal digit, as `\d` does):
+# a string test that spares most lines the regex call.
+_ANCHOR_FIRST = "DTM•"
 
 
 def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
@@ -103,6 +106,7 @@ def _run(ctx: Ctx, lines: list[str]) -> None:
     handlers = _HANDLERS
     anchor_lines = _ANCHOR_LINES
     anchor_start = _ANCHOR_START
+    anchor_first = _ANCHOR_FIRST
     header_state = st.HEADER
     footer_state = st.FOOTER
     for ln, raw in enumerate(lines, 1):
@@ -121,7 +125,11 @@ def _run(ctx: Ctx, lines: list[str]) -> None:
         if ctx.state == footer_state:
             ctx.footer_lines.append(s)
             continue
-        if (s in anchor_lines or anchor_start(s) is not None) and _anchor(ctx, ln, s, raw, cells):
+        first = s[0]
+        if (
+            s in anchor_lines
+            or ((first in anchor_first or first.isdecimal()) and anchor_start(s) is not None)
+        ) and _anchor(ctx, ln, s, raw, cells):
             continue
         handlers[ctx.state](ctx, ln, s, raw, cells)
 
@@ -239,17 +247,6 @@ def _leave(ctx: Ctx) -> None:
 # function needs less get a small adapter here.
 
 
-def _header(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> None:
-    m = split_label(s)
-    hit = metadata.lookup(m[0]) if m and m[1].strip() else None
-    if hit is not None and hit[0] != "justification" and not s.startswith("- "):
-        # Management-response pages: `Commissioning Unit: Chile` after the title.
-        ctx.state = st.DETAILS
-        metadata.details(ctx, ln, s, raw)
-    else:
-        header.header(ctx, ln, s, raw)
-
-
 def _documents(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None) -> None:
     if s in CHROME:
         return
@@ -295,7 +292,7 @@ def _plain(
 
 _HANDLERS: dict[str, Callable[[Ctx, int, str, str, list[str] | None], None]] = {
     st.START: _plain(header.start),
-    st.HEADER: _header,
+    st.HEADER: header.header,
     st.SUMMARY: _plain(header.summary),
     st.NEW_HEADER: _plain(header.new_header),
     st.DOCUMENTS: _documents,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from erc_parse.models import TeamMember
+from erc_parse.models import TeamMember, construct
 
 __all__ = ["split_team_row", "TITLE_WORDS"]
 
@@ -53,7 +53,7 @@ def split_team_row(row: str, is_country: object = None) -> TeamMember:
     else:
         nationality, tokens = _trailing_country(tokens, is_country)
     name, title = _name_and_title(tokens, email)
-    return TeamMember.model_construct(name=name, title=title, email=email, nationality=nationality)
+    return construct(TeamMember, {"name": name, "title": title, "email": email, "nationality": nationality})
 
 
 def _trailing_country(tokens: list[str], is_country: object) -> tuple[str | None, list[str]]:

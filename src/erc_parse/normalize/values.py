@@ -7,6 +7,7 @@ deserves a diagnostic (an empty header value does not, ``13/2018`` does).
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -63,6 +64,11 @@ def month(raw: str | None) -> str | None:
     """
     if not raw:
         return None
+    # Pages of one download share few months: a short value is read once (bounded cache).
+    return _month_cached(raw) if len(raw) <= 40 else _month(raw)
+
+
+def _month(raw: str) -> str | None:
     s = raw.strip()
     m = _MM_YYYY.match(s)
     if m:
@@ -78,6 +84,9 @@ def month(raw: str | None) -> str | None:
     if m:
         return _ym(int(m[1]), int(m[2]))
     return _fallback_month(s)
+
+
+_month_cached = functools.lru_cache(maxsize=2048)(_month)
 
 
 def _fallback_month(s: str) -> str | None:

@@ -12,7 +12,7 @@ import math
 import re
 
 from erc_parse.context import Ctx
-from erc_parse.models import Document
+from erc_parse.models import Document, construct
 
 # Whitespace runs are matched possessively (`\s++`) and the file name must start and
 # end on a non-space: with `\s+(.+?)\s+`, a run of N spaces could be split between the
@@ -42,6 +42,28 @@ def size_kb(size: str, unit: str) -> float | None:
     return kb if math.isfinite(kb) else None
 
 
+def document(
+    filename: str | None = None,
+    type: str | None = None,
+    language: str | None = None,
+    size_kb: float | None = None,
+    status: str | None = None,
+    downloads: int | None = None,
+) -> Document:
+    """A Document from values the row's own regex has checked, every field given, in order."""
+    return construct(
+        Document,
+        {
+            "filename": filename,
+            "type": type,
+            "language": language,
+            "size_kb": size_kb,
+            "status": status,
+            "downloads": downloads,
+        },
+    )
+
+
 def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
     """State DOCUMENTS: one row; False if the line is not a document row."""
     if cells is not None:
@@ -58,11 +80,11 @@ def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
             ctx.diag(ln, "info", "document-missing-cells", f"the page leaves document cells empty: {s}")
     if m is None:
         name = s[len("Download document") :].strip()
-        ctx.documents.append(Document.model_construct(filename=name or None))
+        ctx.documents.append(document(filename=name or None))
         ctx.diag(ln, "warning", "bad-document-row", f"document row without type/size/status cells: {s}")
         return True
     ctx.documents.append(
-        Document.model_construct(
+        document(
             filename=m["filename"],
             type=m["type"],
             language=m["language"],
@@ -96,7 +118,7 @@ def _table_row(ctx: Ctx, ln: int, s: str, cells: list[str]) -> bool:
     kind, language, size, status, downloads = padded
     m = _SIZE.match(size)
     ctx.documents.append(
-        Document.model_construct(
+        document(
             filename=None,
             type=kind or None,
             language=language or None,

@@ -65,30 +65,45 @@ def start(ctx: Ctx, ln: int, s: str, raw: str) -> None:
     ctx.state = st.HEADER
 
 
+_HEADER_LABEL_FIELDS = HEADER_FIELDS | {"justification"}
+
+
 def _header_label(s: str) -> tuple[str, str] | None:
-    m = split_label(s)
+    return _header_hit(split_label(s))
+
+
+def _header_hit(m: tuple[str, str] | None) -> tuple[str, str] | None:
+    """(field, kind) of a header `Label:` whose value is on the next line, from its split."""
     if not m or m[1].strip():
         return None
     hit = metadata.lookup(m[0])
-    if hit is None or hit[0] not in HEADER_FIELDS | {"justification"}:
+    if hit is None or hit[0] not in _HEADER_LABEL_FIELDS:
         return None
     return hit
 
 
-def header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
+def header(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None = None) -> None:
     """State HEADER: `Label:` lines with the value on the next line."""
+    dash = s.startswith("- ")
+    line = s[2:] if dash and ctx.layout == "table" else s
+    m = split_label(line)  # the line's one split, for every test below
+    if not dash and m is not None and m[1].strip():
+        hit = metadata.lookup(m[0])
+        if hit is not None and hit[0] != "justification":
+            # Management-response pages: `Commissioning Unit: Chile` after the title.
+            ctx.state = st.DETAILS
+            metadata.details(ctx, ln, s, raw)
+            return
     if s in CHROME:
         metadata.close_pending(ctx)
         if s == "Share":
             ctx.state = st.SUMMARY
         return
-    line = s[2:] if ctx.layout == "table" and s.startswith("- ") else s
-    hit = _header_label(line)
+    hit = _header_hit(m)
     if hit is not None:
         metadata.close_pending(ctx)
         ctx.pending = PendingLabel(hit[0], hit[1], ln, line.rstrip(": "), "header")
         return
-    m = split_label(line)
     if m and norm_label(m[0]) == "justification":
         metadata.close_pending(ctx)
         ctx.pending = PendingLabel("justification", "para", ln, "Justification", "header", [m[1].strip()])

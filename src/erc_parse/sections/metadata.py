@@ -9,6 +9,7 @@ a new portal field shows up in CI instead of vanishing.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from erc_parse import context as st
@@ -112,6 +113,25 @@ def lookup(label: str) -> tuple[str, str] | None:
     return hit
 
 
+# Kinds whose value may sit on the lines below an empty `Label:` (every kind but the GEF flag).
+_VALUE_BELOW = frozenset(
+    {
+        "text",
+        "para",
+        "month",
+        "money",
+        "bool",
+        "atlas",
+        "list",
+        "countries",
+        "gef",
+        "extra",
+        "bullets",
+        "team",
+    }
+)
+
+
 def details(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None = None) -> None:
     """State DETAILS: one line of the `Title ...` / `Label: value` block."""
     pending = ctx.pending
@@ -134,20 +154,7 @@ def details(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None = None)
             plan = nv.strategic_plan(label)
             if plan:
                 _store(ctx, "strategic_plan", plan, ln)
-        if not value and kind in (
-            "text",
-            "para",
-            "month",
-            "money",
-            "bool",
-            "atlas",
-            "list",
-            "countries",
-            "gef",
-            "extra",
-            "bullets",
-            "team",
-        ):
+        if not value and kind in _VALUE_BELOW:
             ctx.pending = PendingLabel(name, kind, ln, label, "meta")
             if kind in ("bullets", "list"):
                 ctx.meta.setdefault(name, [])
@@ -304,10 +311,26 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
         if value:
             ctx.meta.setdefault(name, []).append(nv.clean_item(value))
     elif kind == "countries":
-        from erc_parse.models import Country
-        from erc_parse.normalize.countries import split_countries
+        from erc_parse.models import Country, construct
 
-        _store(ctx, name, [Country.model_construct(name=n, iso3=c) for n, c in split_countries(value)], ln)
+        _store(ctx, name, [construct(Country, {"name": n, "iso3": c}) for n, c in _countries(value)], ln)
+
+
+def _countries(value: str) -> tuple[tuple[str, str | None], ...]:
+    # The segmentation is a search (tens of microseconds) and pages of one download
+    # share their countries: each spelling is split once (bounded cache).
+    if len(value) > 200:
+        return _split_countries(value)
+    return _countries_cached(value)
+
+
+def _split_countries(value: str) -> tuple[tuple[str, str | None], ...]:
+    from erc_parse.normalize.countries import split_countries
+
+    return tuple(split_countries(value))
+
+
+_countries_cached = functools.lru_cache(maxsize=2048)(_split_countries)
 
 
 def _store(ctx: Ctx, name: str, value: object, ln: int) -> None:

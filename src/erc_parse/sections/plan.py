@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 from erc_parse.context import Ctx, PendingLabel
-from erc_parse.models import Document
-from erc_parse.sections import metadata
+from erc_parse.sections import documents, metadata
 from erc_parse.sections.common import norm_label, split_label
 
 PLAN_LABELS = {
@@ -74,7 +73,7 @@ def _value(ctx: Ctx, pending: PendingLabel, ln: int, value: str) -> None:
             metadata.put(
                 ctx, ctx.extra, "Plan Document", value, ln, "extra"
             )  # the page's note beside the file
-        ctx.documents.append(Document.model_construct(filename=name, type="plan"))
+        ctx.documents.append(documents.document(filename=name, type="plan"))
         ctx.pending = None
     elif pending.kind == "extra":
         metadata.put(ctx, ctx.extra, pending.name, value, ln, "extra")
