@@ -263,6 +263,9 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
         ctx.cut(ln, f"{label}: {value}")
         return
     value = value.strip()
+    if kind == "text" or kind == "para":  # the most common kind first; the kinds are disjoint
+        _store(ctx, name, value or None, ln)
+        return
     if kind == "gef":
         if ctx.gef is None:
             ctx.gef = {}
@@ -283,9 +286,7 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
         if value:
             _team_row(ctx, ln, value)
         return
-    if kind in ("text", "para"):
-        _store(ctx, name, value or None, ln)
-    elif kind == "month":
+    if kind == "month":
         v = nv.month(value)
         if value and v is None:
             _bad(ctx, ln, label, value)
@@ -340,8 +341,10 @@ def _store(ctx: Ctx, name: str, value: object, ln: int) -> None:
     different value replaces it, as the detail block wins over the header, and the
     earlier one is reported at its line, so that nothing the page said is dropped.
     """
-    if _replaces(ctx, name, ctx.meta.get(name), value, ctx.meta_lines.get(name, ln), ln):
-        ctx.set_meta(name, value, ln)
+    old = ctx.meta.get(name)
+    if old is None or _replaces(ctx, name, old, value, ctx.meta_lines.get(name, ln), ln):
+        ctx.meta[name] = value  # (``old is None``: the first value, stored as `_replaces` would)
+        ctx.meta_lines[name] = ln
 
 
 def _replaces(ctx: Ctx, what: str, old: Any, value: Any, old_line: int, ln: int) -> bool:
