@@ -70,7 +70,10 @@ _ANCHOR_LINES = frozenset(
         "Key Action Update History",
     }
 )
-_ANCHOR_START = re.compile(r"Document|Title|Management Response|•|\d{1,3}\s*\.\s*Recommendation").match
+_ANCHOR_START = re.compile(
+    r"Document(?:\s|$)|Title(?:\s|$)|Management Response\s*:\s*\[Added"
+    r"|•[• ]*\s*(?:Evaluation Information|Corporate Outcome and Output)|\d{1,3}\s*\.\s*Recommendation"
+).match
 # The first characters `_ANCHOR_START` can match (with any decimal digit, as `\d` does):
 # a string test that spares most lines the regex call.
 _ANCHOR_FIRST = "DTM•"
