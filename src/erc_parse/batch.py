@@ -24,6 +24,7 @@ and the rename into OUT, which is all that touches the shared folder, is cheap.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import os
@@ -284,6 +285,10 @@ def _results(
     # Small chunks: a worker left with a long last chunk while the other idles costs more
     # than the extra messages (one per chunk, each well under a millisecond).
     chunksize = max(1, min(16, len(tasks) // (jobs * 8)))
+    # Forked workers share the parent's pages until they write to them, and the garbage
+    # collector writes to every object it traverses: frozen, the inherited objects are
+    # left alone and stay shared instead of being copied, page by page, into each worker.
+    gc.freeze()
     pool = context.Pool(jobs, initializer=_init_worker)
     try:
         yield from pool.imap_unordered(work, tasks, chunksize=chunksize)
@@ -293,6 +298,7 @@ def _results(
         raise
     finally:
         pool.join()
+        gc.unfreeze()
 
 
 def convert(

@@ -345,8 +345,10 @@ def convert(
         except OSError as exc:
             _fail(f"cannot create {out}: {error_message(exc)}")
 
-    err = _console(stderr=True)
-    show_progress = err.is_terminal
+    # A progress bar only on a terminal; elsewhere (CI, a pipe, a benchmark) rich is never
+    # imported, which is about a tenth of the command's start-up.
+    err = _console(stderr=True) if sys.stderr.isatty() else None
+    show_progress = err is not None and err.is_terminal
     progress = None
     task_id = None
 
