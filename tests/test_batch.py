@@ -221,3 +221,19 @@ def test_out_is_not_left_behind_when_nothing_converts(tmp_path: Path) -> None:
     report = convert([str(bad)], tmp_path / "out", jobs=1)
     assert report.converted == 0 and len(report.failed) == 1
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("spelling", ["plain", "trailing-slash", "dotted", "absolute"])
+def test_discover_names_each_input_relative_to_its_source(tree: Path, spelling: str) -> None:
+    from erc_parse.batch import discover
+
+    src = {
+        "plain": os.path.relpath(tree),
+        "trailing-slash": os.path.relpath(tree) + os.sep,
+        "dotted": os.path.join(os.path.relpath(tree), "..", tree.name),
+        "absolute": str(tree),
+    }[spelling]
+    found = list(discover([src]))
+    assert len(found) >= 2
+    assert [rel for _, rel in found] == [os.path.relpath(path, src) for path, _ in found]
+    assert any(os.sep in rel for _, rel in found)  # the tree has a subfolder

@@ -88,10 +88,10 @@ def discover(sources: Iterable[str]) -> Iterator[tuple[str, str]]:
         if os.path.isdir(src):
             for root, dirs, files in os.walk(src):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                rel_root = os.path.relpath(root, src)  # once per folder: relpath is slow
                 for name in sorted(files):
                     if _is_txt(name):
-                        path = os.path.join(root, name)
-                        yield path, os.path.relpath(path, src)
+                        yield os.path.join(root, name), os.path.normpath(os.path.join(rel_root, name))
         else:
             yield src, os.path.basename(src) if os.path.exists(src) else ""
 
