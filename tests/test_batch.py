@@ -237,3 +237,13 @@ def test_discover_names_each_input_relative_to_its_source(tree: Path, spelling: 
     assert len(found) >= 2
     assert [rel for _, rel in found] == [os.path.relpath(path, src) for path, _ in found]
     assert any(os.sep in rel for _, rel in found)  # the tree has a subfolder
+
+
+def test_an_out_that_cannot_be_made_is_reported_per_input_not_raised(tree: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("OUT would have to be a folder inside this file")
+    report = convert([str(tree)], blocker / "out", jobs=1)
+    assert report.converted == 0
+    assert len(report.failed) == len(GOOD) + 1  # every input, the binary one with its own reason
+    assert sum(reason == "not a directory" for _, reason in report.failed) == len(GOOD)
+    assert blocker.read_text().startswith("OUT would")

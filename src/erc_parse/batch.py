@@ -350,11 +350,19 @@ def convert(
     return report
 
 
-def _make_staging_root(out: str) -> str:
+def _make_staging_root(out: str) -> str | None:
+    """The staging folder under OUT, or None where it cannot be made.
+
+    Without it every output gets its temporary beside it, as before; and an OUT that
+    cannot be written is then reported for each input, as convert promises, not raised.
+    """
     import tempfile
 
-    os.makedirs(out, exist_ok=True)
-    return tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".tmp", dir=out)
+    try:
+        os.makedirs(out, exist_ok=True)
+        return tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".tmp", dir=out)
+    except OSError:
+        return None
 
 
 def _remove_staging_root(root: str, out: str, out_existed: bool) -> None:
