@@ -292,6 +292,31 @@ def throughput(texts: list[str], rounds: int, *, label_floor: bool = True) -> di
     return result
 
 
+def profile(texts: list[str], top: int = 30) -> str:
+    """cProfile of parse + JSON over ``texts``, by own time: where to look before optimising.
+
+    Under the profiler every Python call costs several times its real price, so the
+    shares of small, often-called functions come out too large; compare with the
+    throughput rows (no profiler) before and after a change.
+    """
+    import cProfile
+    import io
+    import pstats
+
+    from erc_parse import parse_text
+
+    for text in texts[:200]:
+        parse_text(text).model_dump_json()
+    prof = cProfile.Profile()
+    prof.enable()
+    for text in texts:
+        parse_text(text).model_dump_json()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    return f"{len(texts)} dumps\n" + out.getvalue()
+
+
 # --- 2. start-up -------------------------------------------------------------------------
 
 
@@ -765,8 +790,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated inputs (path printed)")
     ap.add_argument(
         "--only",
-        choices=("throughput", "convert"),
-        help="run one part and print its JSON (for working on it; the README takes full runs)",
+        choices=("throughput", "convert", "profile"),
+        help="run one part and print its JSON (for working on it; the README takes full runs);"
+        " 'profile' prints where parse_text + model_dump_json spend their time (cProfile)",
     )
     args = ap.parse_args(argv)
     rounds, startup_runs, convert_runs, linear_runs = (1, 5, 1, 3) if args.quick else (5, 15, 3, 5)
@@ -786,6 +812,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "floor_regex": FLOOR_RE,
         }
         res["load_before"] = load()
+        if args.only == "profile":
+            print(profile(replicate(dumps, 2 * MB)))
+            return 0
         if args.only:
             part = (
                 throughput(texts, rounds)
