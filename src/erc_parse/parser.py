@@ -167,9 +167,12 @@ def _prepare(ctx: Ctx, text: str, lines: list[str]) -> None:
     """Decide the rendering and whether the dump is cut, before reading it."""
     head = lines[:400]
     # Substring tests over the whole text first (C speed: if the text lacks them, so do
-    # the head and the tail); the per-line test only when they hit.
-    if ("---|" in text or " |" in text) and any(
-        line.startswith("---|") or line.rstrip().endswith(" |") for line in head
+    # the head and the tail), the one-character one first (~0.1 us where a two-character
+    # search of a non-ASCII text takes ~2 us); the per-line test only when they hit.
+    if (
+        "|" in text
+        and ("---|" in text or " |" in text)
+        and any(line.startswith("---|") or line.rstrip().endswith(" |") for line in head)
     ):
         ctx.layout = "table"
     tail = lines[-60:]

@@ -159,7 +159,10 @@ def atlas_numbers(raw: str | None) -> list[str]:
     """Comma (or space) separated project numbers, leading zeros kept."""
     if not raw:
         return []
-    return [p for p in re.split(r"[,;\s]+", raw.strip()) if p]
+    return [p for p in _ATLAS_SEPARATORS.split(raw.strip()) if p]
+
+
+_ATLAS_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 _ENUM = re.compile(r"^(?:[•·▪\-*]\s*)?(?:\d{1,3}\.\s+)?")

@@ -83,17 +83,21 @@ def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
         ctx.documents.append(document(filename=name or None))
         ctx.diag(ln, "warning", "bad-document-row", f"document row without type/size/status cells: {s}")
         return True
+    filename, kind, language, size, unit, status, downloads = m.group(*_ROW_GROUPS)
     ctx.documents.append(
         document(
-            filename=m["filename"],
-            type=m["type"],
-            language=m["language"],
-            size_kb=size_kb(m["size"], m["unit"]) if m["size"] else None,
-            status=m["status"],
-            downloads=int(m["downloads"]),
+            filename,
+            kind,
+            language,
+            size_kb(size, unit) if size else None,
+            status,
+            int(downloads),
         )
     )
     return True
+
+
+_ROW_GROUPS = ("filename", "type", "language", "size", "unit", "status", "downloads")
 
 
 _SIZE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*([KMG]?B)$")
