@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No test asserts a wall-clock time, and hypothesis's default deadline (200 ms an example)
+# would be one: on a shared, noisy machine it fails tests that are merely slow that minute.
+settings.register_profile("erc-parse", deadline=None)
+settings.load_profile("erc-parse")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
