@@ -585,7 +585,7 @@ def _vm_work(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     connect = sqlite3.connect
 
     def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        conn = connect(*args, **kwargs)
+        conn: sqlite3.Connection = connect(*args, **kwargs)
 
         def tick() -> int:
             steps[0] += 1
@@ -594,7 +594,7 @@ def _vm_work(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         conn.set_progress_handler(tick, 1000)
         return conn
 
-    monkeypatch.setattr(sqlite_export.sqlite3, "connect", counting_connect)
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
     return steps
 
 
