@@ -106,6 +106,12 @@ def day(raw: str | None) -> str | None:
     """``2018/11/23`` -> ``2018-11-23``; anything else -> ``None``."""
     if not raw:
         return None
+    # The stamps of one page share a few dates (every action added the same day): each
+    # spelling is read once (bounded cache).
+    return _day_cached(raw) if len(raw) <= 40 else _day(raw)
+
+
+def _day(raw: str) -> str | None:
     m = _DAY.match(raw.strip())
     if not m:
         return None
@@ -114,6 +120,8 @@ def day(raw: str | None) -> str | None:
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
+
+_day_cached = functools.lru_cache(maxsize=2048)(_day)
 
 _MAX_MONEY_DIGITS = 18
 _MONEY = re.compile(r"^(?:US\s*)?\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:USD|US\$)?$")
