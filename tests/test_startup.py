@@ -20,7 +20,7 @@ HEAVY = ("rich", "pydantic", "pydantic_core", "dateutil", "multiprocessing", "ma
 _PROBE = """
 import sys
 sys.argv = ["erc-parse", *{args!r}]
-from erc_parse.cli import main
+from {entry} import main
 try:
     main()
 except SystemExit:
@@ -31,8 +31,8 @@ sys.stderr.write(chr(10) + "IMPORTED " + repr(heavy + own))
 """
 
 
-def _imported(*args: str) -> str:
-    code = _PROBE.format(args=list(args), heavy=HEAVY)
+def _imported(*args: str, entry: str = "erc_parse.cli", heavy: tuple[str, ...] = HEAVY) -> str:
+    code = _PROBE.format(args=list(args), heavy=heavy, entry=entry)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return done.stderr.rsplit("IMPORTED ", 1)[1].strip()
 
@@ -69,3 +69,43 @@ def test_version_with_other_arguments_goes_through_typer(
         cli.main()
     assert exc.value.code == 0
     assert capsys.readouterr().out == f"erc-parse {erc_parse.__version__}\n"
+
+
+def test_the_console_script_is_the_lean_entry() -> None:
+    import tomllib
+
+    from .conftest import ROOT
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts == {"erc-parse": "erc_parse._script:main"}
+
+
+def test_script_version_imports_not_even_typer() -> None:
+    """`erc-parse --version` is the console script's own: Typer is most of any start-up."""
+    assert _imported("--version", entry="erc_parse._script", heavy=(*HEAVY, "typer", "click")) == "[]"
+
+
+def test_script_hands_everything_else_to_the_cli() -> None:
+    assert "typer" in _imported("--help", entry="erc_parse._script", heavy=("typer",))
+
+
+def test_script_version_prints_what_typer_prints(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from erc_parse import _script
+
+    monkeypatch.setattr(sys, "argv", ["erc-parse", "--version"])
+    _script.main()
+    fast = capsys.readouterr()
+    slow = CliRunner().invoke(cli.app, ["--version"])
+    assert fast.out == slow.stdout == f"erc-parse {erc_parse.__version__}\n"
+    assert fast.err == ""
+
+
+def test_python_dash_m_uses_the_script_entry() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "erc_parse", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == f"erc-parse {erc_parse.__version__}\n"

@@ -1,3 +1,3 @@
-from erc_parse.cli import main
+from erc_parse._script import main
 
 main()

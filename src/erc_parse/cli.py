@@ -4,8 +4,9 @@ Each command parses its options, calls one library function (``summary.render``,
 ``export.jsonout``, ``export.csvout.write_tables``, ``batch.convert``,
 ``actions.flatten``, ...) and maps failures to exit codes. Nothing heavy is imported
 at module level: rich, pydantic, the models, dateutil and the parser load inside the
-commands that use them, so ``erc-parse --version`` and ``--help`` start in the time
-it takes to import Typer.
+commands that use them, so ``erc-parse --help`` starts in the time it takes to import
+Typer. (``erc-parse --version`` alone does not even import Typer: the console script,
+``erc_parse._script``, answers it before coming here.)
 
 Exit codes: 0 success; 1 failures found (``check``: errors, or warnings with
 ``--strict``; ``convert``: some inputs failed); 2 an input could not be read or is
