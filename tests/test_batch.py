@@ -247,3 +247,42 @@ def test_an_out_that_cannot_be_made_is_reported_per_input_not_raised(tree: Path,
     assert len(report.failed) == len(GOOD) + 1  # every input, the binary one with its own reason
     assert sum(reason == "not a directory" for _, reason in report.failed) == len(GOOD)
     assert blocker.read_text().startswith("OUT would")
+
+
+def test_an_interruption_in_on_result_stops_the_workers_before_the_staging_folder_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    import erc_parse.batch as batch
+
+    alive_at_removal: list[int] = []
+    remove = batch._remove_staging_root
+
+    def watched_remove(root: str, out: str, out_existed: bool) -> None:
+        alive_at_removal.append(len(multiprocessing.active_children()))
+        remove(root, out, out_existed)
+
+    monkeypatch.setattr(batch, "_remove_staging_root", watched_remove)
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    sample = (ROOT / "samples" / "ilms-western-balkans-2018.txt").read_bytes()
+    for i in range(120):
+        (src / f"{i:03}.txt").write_bytes(sample)
+    seen: list[str] = []
+
+    def interrupt(source: str, error: str | None) -> None:
+        seen.append(source)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        convert([str(src)], out, jobs=2, on_result=interrupt)
+    # The workers were stopped first, and only then was the staging folder removed: no
+    # process left writing into it, no temporary, no staging folder.
+    assert alive_at_removal == [0]
+    assert multiprocessing.active_children() == []
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")]
+    for path in out.rglob("*.json"):
+        Evaluation.model_validate_json(path.read_text(encoding="utf-8"))

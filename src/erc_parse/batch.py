@@ -28,7 +28,7 @@ import gc
 import hashlib
 import importlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Literal
@@ -265,7 +265,7 @@ def _exit_on_term(signum: int, frame: object) -> None:
 
 def _results(
     tasks: list[Task], fmt: Format, jobs: int, staging_root: str | None = None
-) -> Iterator[tuple[str, str | None, Evaluation | None]]:
+) -> Generator[tuple[str, str | None, Evaluation | None], None, None]:
     work = partial(_WORKERS[fmt], staging_root=staging_root)
     if jobs <= 1 or len(tasks) <= 1:
         # No pool for one worker: no start-up cost, and tracebacks stay debuggable.
@@ -329,8 +329,9 @@ def convert(
     collected: list[tuple[str, Evaluation]] = []
     out_existed = os.path.isdir(out)
     staging_root = _make_staging_root(out) if tasks and fmt != "sqlite" else None
+    results = _results(tasks, fmt, jobs, staging_root)
     try:
-        for source, error, ev in _results(tasks, fmt, jobs, staging_root):
+        for source, error, ev in results:
             if error is None:
                 report.converted += 1
                 if ev is not None:
@@ -340,6 +341,10 @@ def convert(
             if on_result is not None:
                 on_result(source, error)
     finally:
+        # Workers first, explicitly: after an interruption raised outside the generator (in
+        # on_result, say), only the generator's closing stops the pool, and a generator still
+        # referenced (as here) would leave its workers writing into a folder being removed.
+        results.close()
         if staging_root is not None:
             _remove_staging_root(staging_root, out, out_existed)
     if fmt == "sqlite" and collected:
