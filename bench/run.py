@@ -244,17 +244,14 @@ def throughput(texts: list[str], rounds: int, *, label_floor: bool = True) -> di
 
     parsed = [parse_text(text) for text in texts] if label_floor else []
 
-    from erc_parse.normalize.values import _day_cached, _month_cached
-    from erc_parse.sections.metadata import _countries_cached
+    from erc_parse.normalize.values import clear_caches
 
     def parse_json_cold() -> None:
         # The value caches (months, days, countries) emptied before every dump: replicas of
         # the same set hit them far more often than a real download would; this is the bound
         # for a download in which no page shares such a value with another.
         for text in texts:
-            _month_cached.cache_clear()
-            _day_cached.cache_clear()
-            _countries_cached.cache_clear()
+            clear_caches()
             parse_text(text).model_dump_json()
 
     def json_only() -> None:
@@ -407,28 +404,26 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _hwm_kb(pid: int) -> int:
-    """Peak resident set of one process since its last exec (VmHWM), in KiB; 0 if gone."""
+def _proc_kb(pid: int, file: str, key: str) -> int:
+    """The ``key:`` line of ``/proc/<pid>/<file>``, in KiB; 0 if the process is gone (or no Linux)."""
     try:
-        with open(f"/proc/{pid}/status") as fh:
+        with open(f"/proc/{pid}/{file}") as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except (OSError, ValueError):
         pass
     return 0
+
+
+def _hwm_kb(pid: int) -> int:
+    """Peak resident set of one process since its last exec (VmHWM), in KiB."""
+    return _proc_kb(pid, "status", "VmHWM:")
 
 
 def _pss_kb(pid: int) -> int:
     """Proportional set size of one process in KiB (shared pages split among sharers)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return _proc_kb(pid, "smaps_rollup", "Pss:")
 
 
 @dataclass

@@ -113,3 +113,30 @@ def test_strategic_plan_and_lists() -> None:
 def test_team_rows(row: str, expected: tuple[str | None, ...]) -> None:
     m = split_team_row(row, is_country)
     assert (m.name, m.title, m.email, m.nationality) == expected
+
+
+def test_per_spelling_reads_each_short_spelling_once_and_long_ones_every_time() -> None:
+    calls: list[str] = []
+
+    def read(raw: str) -> str:
+        calls.append(raw)
+        return raw.upper()
+
+    once = nv.per_spelling(read, longest=5)
+    assert [once("abc"), once("abc"), once("abcdefg"), once("abcdefg")] == [
+        "ABC",
+        "ABC",
+        "ABCDEFG",
+        "ABCDEFG",
+    ]
+    assert calls == ["abc", "abcdefg", "abcdefg"]
+    nv.clear_caches()
+    assert once("abc") == "ABC"
+    assert calls[-1] == "abc" and len(calls) == 4
+
+
+def test_month_and_day_give_the_same_answer_cached_or_not() -> None:
+    for raw in ("11/2018", "Feb 2022", "13/2018", "2018/11/23", "2018/02/30", " 2019-04 "):
+        nv.clear_caches()
+        first = (nv.month(raw), nv.day(raw))
+        assert (nv.month(raw), nv.day(raw)) == first == (nv._month(raw), nv._day(raw))

@@ -549,13 +549,8 @@ def search(
 
 
 def main() -> None:
-    """Console-script entry point; the last guard against a traceback reaching a user."""
-    if sys.argv[1:] == ["--version"]:
-        # Typer would first build every command's parameters just to print one line.
-        from erc_parse import __version__
-
-        typer.echo(f"{PROG} {__version__}")
-        return
+    """The CLI (``erc_parse._script`` calls it for all but a bare ``--version``); the last guard
+    against a traceback reaching a user."""
     try:
         app(prog_name=PROG)
     except SystemExit:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 __all__ = [
     "MONTHS",
@@ -44,6 +46,33 @@ MONTHS = {
     for m in names
 }
 
+_T = TypeVar("_T")
+_CACHE_CLEARS: list[Callable[[], None]] = []
+
+
+def per_spelling(read: Callable[[str], _T], *, longest: int) -> Callable[[str], _T]:
+    """``read``, remembered per spelling for values of up to ``longest`` characters.
+
+    Value readers are pure functions of a string, and the pages of one download repeat
+    their values (months, dates, countries): each spelling is read once. The cache is
+    bounded, and longer values, which rarely repeat, are read every time rather than
+    crowd it. ``clear_caches`` empties every such cache (the benchmark's worst case).
+    """
+    cached = functools.lru_cache(maxsize=2048)(read)
+    _CACHE_CLEARS.append(cached.cache_clear)
+
+    def call(raw: str) -> _T:
+        return cached(raw) if len(raw) <= longest else read(raw)
+
+    return call
+
+
+def clear_caches() -> None:
+    """Forget every value read through ``per_spelling``."""
+    for clear in _CACHE_CLEARS:
+        clear()
+
+
 _MM_YYYY = re.compile(r"^(\d{1,2})/(\d{4})$")
 _YYYY_MM = re.compile(r"^(\d{4})[/-](\d{1,2})$")
 _WORDY = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-zéèûçô]+)\.?,?\s+(\d{4})$")
@@ -64,8 +93,7 @@ def month(raw: str | None) -> str | None:
     """
     if not raw:
         return None
-    # Pages of one download share few months: a short value is read once (bounded cache).
-    return _month_cached(raw) if len(raw) <= 40 else _month(raw)
+    return _month_once(raw)
 
 
 def _month(raw: str) -> str | None:
@@ -86,7 +114,8 @@ def _month(raw: str) -> str | None:
     return _fallback_month(s)
 
 
-_month_cached = functools.lru_cache(maxsize=2048)(_month)
+# Pages of one download share a few hundred months at most.
+_month_once = per_spelling(_month, longest=40)
 
 
 def _fallback_month(s: str) -> str | None:
@@ -106,9 +135,7 @@ def day(raw: str | None) -> str | None:
     """``2018/11/23`` -> ``2018-11-23``; anything else -> ``None``."""
     if not raw:
         return None
-    # The stamps of one page share a few dates (every action added the same day): each
-    # spelling is read once (bounded cache).
-    return _day_cached(raw) if len(raw) <= 40 else _day(raw)
+    return _day_once(raw)
 
 
 def _day(raw: str) -> str | None:
@@ -121,7 +148,8 @@ def _day(raw: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-_day_cached = functools.lru_cache(maxsize=2048)(_day)
+# The stamps of one page share a few dates (every action added the same day).
+_day_once = per_spelling(_day, longest=40)
 
 _MAX_MONEY_DIGITS = 18
 _MONEY = re.compile(r"^(?:US\s*)?\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:USD|US\$)?$")

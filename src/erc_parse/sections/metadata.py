@@ -9,7 +9,6 @@ a new portal field shows up in CI instead of vanishing.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from erc_parse import context as st
@@ -317,21 +316,15 @@ def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> Non
         _store(ctx, name, [construct(Country, {"name": n, "iso3": c}) for n, c in _countries(value)], ln)
 
 
-def _countries(value: str) -> tuple[tuple[str, str | None], ...]:
-    # The segmentation is a search (tens of microseconds) and pages of one download
-    # share their countries: each spelling is split once (bounded cache).
-    if len(value) > 200:
-        return _split_countries(value)
-    return _countries_cached(value)
-
-
 def _split_countries(value: str) -> tuple[tuple[str, str | None], ...]:
     from erc_parse.normalize.countries import split_countries
 
     return tuple(split_countries(value))
 
 
-_countries_cached = functools.lru_cache(maxsize=2048)(_split_countries)
+# The segmentation is a search (tens of microseconds a value), and the pages of one
+# download share their countries.
+_countries = nv.per_spelling(_split_countries, longest=200)
 
 
 def _store(ctx: Ctx, name: str, value: object, ln: int) -> None:
