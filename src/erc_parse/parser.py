@@ -179,9 +179,11 @@ ANCHORS: tuple[Anchor, ...] = (
         responses.update_history,
     ),
 )
-# One regex for the starts of every anchor: most lines are prose or values and fail it
-# on their first character, so the table's rows are tried for few lines.
+# One regex for the starts of every anchor, so that the table's rows are tried for few
+# lines; before it, the first characters those starts can have (or a decimal digit), which
+# most lines, prose and values, fail.
 _MAY_BE_ANCHOR = re.compile("|".join(f"(?:{a.start})" for a in ANCHORS)).match
+_ANCHOR_FIRST = frozenset("LCDT•FRMK")
 
 HANDLERS: dict[State, Handler] = {
     State.START: header.start,
@@ -232,8 +234,10 @@ def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> E
 def _run(p: Page, lines: list[str]) -> None:
     """The machine's loop: blank lines, table cells, the anchors, then the state's handler."""
     table = p.layout == "table"
+    cut_line = p.cut_line
     handlers = HANDLERS
     may_be_anchor = _MAY_BE_ANCHOR
+    first_chars = _ANCHOR_FIRST
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s:
@@ -248,10 +252,13 @@ def _run(p: Page, lines: list[str]) -> None:
                     continue  # separators and empty filler rows: layout only
                 s = " ".join(c for c in cells if c)
         p.ln = ln
+        p.at_cut = ln == cut_line
         p.raw = raw
-        p.cells = cells
+        if table:
+            p.cells = cells
         state = p.state
-        if may_be_anchor(s) is not None:
+        first = s[0]
+        if (first in first_chars or first.isdecimal()) and may_be_anchor(s) is not None:
             anchor = _firing(state, s, cells)
             if anchor is not None:
                 if not (anchor.in_block and state in _BLOCK):
@@ -320,8 +327,12 @@ def _prepare(p: Page, text: str, lines: list[str]) -> None:
         and any(line.startswith("---|") or line.rstrip().endswith(" |") for line in head)
     ):
         p.layout = "table"
-    tail = lines[-60:]
-    if not (any(f in text for f in _FOOTER_LINES) and any(t.strip() in _FOOTER_LINES for t in tail)):
+    # A whole page ends with the footer: looked for from the end of the text, where `rfind`
+    # meets it at once, then confirmed as a line of its own among the last lines.
+    if not (
+        any(text.rfind(f) != -1 for f in _FOOTER_LINES)
+        and any(t.strip() in _FOOTER_LINES for t in reversed(lines[-60:]))
+    ):
         p.cut_line = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), 0)
 
 

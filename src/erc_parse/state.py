@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from erc_parse.models import Diagnostic, Document, Kind, Layout, Severity, construct
 
@@ -74,8 +74,7 @@ class Values:
         return f"{what}: {old!r} here, {new!r} on line {line}; line {line} kept"
 
 
-@dataclass(slots=True, frozen=True)
-class HeaderValue:
+class HeaderValue(NamedTuple):
     """A header-block value: as printed, and read by its label's kind (``None`` if unreadable)."""
 
     raw: str
@@ -156,6 +155,7 @@ class Page:
     state: State = State.START
     cut_line: int = 0  # the last, possibly partial, line of a cut dump (0: the dump is whole)
     ln: int = 0  # the line being read, 1-based
+    at_cut: bool = False  # it is the last line of a cut dump: it may stop mid-value
     raw: str = ""  # that line as in the dump (its indentation matters to bullets)
     cells: list[str] | None = None  # its cells, in the pipe-table rendering
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -190,11 +190,6 @@ class Page:
 
     def cut(self, text: str, line: int | None = None) -> None:
         self.diag("warning", "truncated", f"dump ends mid-line: {text}", line)
-
-    @property
-    def at_cut(self) -> bool:
-        """The line being read is the last line of a cut dump: it may stop mid-value."""
-        return self.ln == self.cut_line
 
     def has_content(self) -> bool:
         """Anything of an ERC page was read (a page of only chrome or junk has none)."""

@@ -159,8 +159,8 @@ def store(p: Page, table: Values, key: str, value: Any, line: int) -> None:
     earlier one is reported at its line, so that nothing the page said is dropped.
     """
     old = table.values.get(key)
-    if not _empty(old):
-        if _empty(value):
+    if not (old is None or old == "" or old == []):
+        if value is None or value == "" or value == []:
             return
         if value != old:
             p.diag("warning", "conflicting-values", table.conflict(key, old, value, line), table.lines[key])
@@ -179,7 +179,9 @@ def set_value(p: Page, name: str, kind: str, value: str, label: str) -> None:
         return
     value = value.strip()
     meta = p.meta
-    if kind in READERS:
+    if kind == "text" or kind == "para":  # most values: nothing to read, nothing to report
+        store(p, meta.fields, name, value or None, p.ln)
+    elif kind in READERS:
         v = READERS[kind](value)
         if value and v is None and not (kind == "money" and value.strip("-– ") == ""):
             _bad(p, label, value)

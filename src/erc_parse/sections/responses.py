@@ -39,7 +39,10 @@ _STATUS_ALT = "|".join(re.escape(x) for x in STATUSES)
 STATUS_AT = re.compile(rf"^({_STATUS_ALT})(?=\s|$)\s*(.*)$")
 # The row's anchors, searched for rather than matched as `^(.*?)\s*ANCHOR\s*(.*)$`: the
 # lazy prefix retried `\s*` at every position of a run of spaces (quadratic in the run).
-ROW_DUE = re.compile(r"(?<![\d/])(\d{4}/\d{1,2})(?![\d/])")
+# The due month `YYYY/MM` (not inside a longer run of digits and slashes) is searched from
+# its slash, with the year checked behind it: a regex that starts with a literal is found
+# by a fast scan, where one that starts with `\d` is tried at every position of the line.
+ROW_DUE = re.compile(r"/(?<=(?<![\d/])\d{4}/)\d{1,2}(?![\d/])")
 ROW_STATUS = re.compile(rf"(?<!\S)({_STATUS_ALT})(?=\s|$)")
 UNKNOWN_STATUS = re.compile(r"^([A-Z][\w-]*(?:\s[A-Z][\w-]*)*)\s*(.*)$")
 KA_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(\S.*)$|^-\s+(\S.*)$")
@@ -54,6 +57,15 @@ def split_at(anchor: re.Pattern[str], s: str) -> tuple[str, str, str] | None:
     if m is None:
         return None
     return s[: m.start()].strip(), m[1], s[m.end() :].strip()
+
+
+def split_due(s: str) -> tuple[str, str, str] | None:
+    """``(before, YYYY/MM, after)`` around a row's due month, both sides stripped."""
+    m = ROW_DUE.search(s)
+    if m is None:
+        return None
+    start = m.start() - 4  # the year, behind the slash
+    return s[:start].strip(), s[start : m.end()], s[m.end() :].strip()
 
 
 def open_block(p: Page, s: str) -> None:
@@ -118,7 +130,7 @@ def key_action_line(p: Page, s: str) -> None:
     if s in CHROME:
         return
     cells = p.cells
-    if KA_HEADER.match(s) or (cells and cells[0] == "Key Action"):
+    if s.startswith("Key Action") and (KA_HEADER.match(s) or (cells and cells[0] == "Key Action")):
         return
     if cells is not None and not cells:
         return
@@ -157,13 +169,16 @@ def _stamp(p: Page, s: str) -> None:
     if p.at_cut:
         p.cut(s)
     m = STAMP.match(s)
-    number, text = _number_and_text([t for _, t in lines])
-    if lines and current.actions and current.actions[-1].has_row:
+    texts = [t for _, t in lines]
+    first = KA_NUMBER.match(texts[0]) if texts else None
+    if first is None and texts and current.actions and current.actions[-1].has_row:
         # Text between a row and a numbered key action continues the row's comments.
-        idx = next((i for i, (_, t) in enumerate(lines) if KA_NUMBER.match(t)), 0)
+        idx = next((i for i, t in enumerate(texts) if KA_NUMBER.match(t)), 0)
         if idx > 0:
-            _more_comments(current.actions[-1], [t for _, t in lines[:idx]])
-            number, text = _number_and_text([t for _, t in lines[idx:]])
+            _more_comments(current.actions[-1], texts[:idx])
+            texts = texts[idx:]
+            first = KA_NUMBER.match(texts[0])
+    number, text = _number_and_text(texts, first)
     ka = ActionBuf(number, text, lines[0][0] if lines else p.ln)
     if m and not p.at_cut:
         ka.added = nv.day(m[1])
@@ -185,10 +200,10 @@ def _stamp(p: Page, s: str) -> None:
         mr.expect_row = ka
 
 
-def _number_and_text(lines: list[str]) -> tuple[str | None, list[str]]:
+def _number_and_text(lines: list[str], m: re.Match[str] | None) -> tuple[str | None, list[str]]:
+    """The key action's number (``m``: ``KA_NUMBER`` on its first line) and its text."""
     if not lines:
         return None, []
-    m = KA_NUMBER.match(lines[0])
     if m is None:
         return None, lines
     if m[3] is not None:
@@ -229,7 +244,7 @@ def _status(p: Page, ka: ActionBuf, rest: str) -> str:
 
 
 def _row_plain(p: Page, ka: ActionBuf, s: str) -> bool:
-    m = split_at(ROW_DUE, s)
+    m = split_due(s)
     if m:
         due = nv.month(m[1])
         if due is None:
@@ -257,7 +272,7 @@ def _cut_row(p: Page, ka: ActionBuf, s: str) -> None:
     as they go, like any other cut text.
     """
     p.cut(s)
-    m = split_at(ROW_DUE, s)
+    m = split_due(s)
     if not m or not m[2]:
         return
     st_m = STATUS_AT.match(m[2])
@@ -325,7 +340,8 @@ def flush_end(p: Page) -> None:
     mr.buffer = []
     mr.expect_row = None
     current = mr.blocks[-1] if mr.blocks else None
-    number, text = _number_and_text([t for _, t in lines])
+    texts = [t for _, t in lines]
+    number, text = _number_and_text(texts, KA_NUMBER.match(texts[0]))
     if number is not None and current is not None:
         current.actions.append(ActionBuf(number, text, lines[0][0]))
     else:
