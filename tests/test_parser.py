@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from erc_parse import models, parse_text, parser
 from erc_parse.parser import _ANCHOR_FIRST, _MAY_BE_ANCHOR, ANCHORS, HANDLER_EXITS, HANDLERS, diagram
 from erc_parse.reader import split_lines
-from erc_parse.sections import metadata
+from erc_parse.sections import metadata, responses
 from erc_parse.sections.common import LABEL, norm_label, split_cells, split_label
 from erc_parse.state import Page, State
 
@@ -240,3 +240,24 @@ def test_lookup_reads_every_spelling_of_a_label() -> None:
     assert metadata.lookup("Status " + "x" * 200) is None
     # Asked twice, the same answer (the second comes from the per-spelling cache).
     assert metadata.lookup("STATUS") == metadata.lookup("STATUS") == ("status", "text")
+
+
+_PLAIN_DUE = re.compile(r"(?<![\d/])(\d{4}/\d{1,2})(?![\d/])")  # the due month as a plain regex says it
+
+
+def _plain_split_due(s: str) -> tuple[str, str, str] | None:
+    m = _PLAIN_DUE.search(s)
+    return (s[: m.start()].strip(), m[1], s[m.end() :].strip()) if m else None
+
+
+def test_the_due_month_search_is_the_plain_regex_on_every_corpus_line() -> None:
+    rows = 0
+    for raw in LINES:
+        assert responses.split_due(raw) == _plain_split_due(raw), repr(raw)
+        rows += _plain_split_due(raw) is not None
+    assert rows > 30
+
+
+@given(st_.text(alphabet=st_.sampled_from(["1", "2", "0", "/", " ", "a", "\u0663", "\n"]), max_size=24))
+def test_the_due_month_search_is_the_plain_regex_on_any_text(s: str) -> None:
+    assert responses.split_due(s) == _plain_split_due(s)
