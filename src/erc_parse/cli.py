@@ -201,14 +201,13 @@ def _output(path: str | None) -> Iterator[IO[str]]:
     if path is None or path == "-":
         yield sys.stdout
         return
-    from erc_parse.batch import error_message
-    from erc_parse.export import atomic_open
+    from erc_parse.export import atomic_open, output_error
 
     try:
         with atomic_open(path, newline="") as fh:
             yield fh
     except OSError as exc:
-        _fail(f"cannot write {path}: {error_message(exc)}")
+        _fail(output_error(path, exc))
 
 
 def _sqlite(*needs: str) -> "ModuleType":
@@ -279,14 +278,16 @@ def export(
         assert output is not None
         if os.path.exists(output) and not os.path.isdir(output):
             _fail(f"-o {output}: exists and is not a folder (CSV export writes nine tables)")
-        from erc_parse.batch import error_message
+        from erc_parse.export import output_error
         from erc_parse.export.csvout import write_tables
 
         evaluations = [ev for _, ev in _load(files)]
         try:
             write_tables(evaluations, output)
         except OSError as exc:
-            _fail(f"cannot write {output}: {error_message(exc)}")
+            # A table name taken by a folder is named; otherwise the folder the user gave.
+            where = exc.filename if isinstance(exc, IsADirectoryError) and exc.filename else output
+            _fail(output_error(where, exc))
         return
 
     from erc_parse.export.jsonout import write_json, write_jsonl
@@ -331,20 +332,16 @@ def convert(
     ] = None,
 ) -> None:
     """Convert many dumps, one output per input, in parallel; bad files are skipped."""
+    from erc_parse.batch import MissingSource
     from erc_parse.batch import convert as run
-    from erc_parse.batch import error_message
+    from erc_parse.export import OutputError, output_error
 
     if fmt is ConvertFormat.sqlite:
         _sqlite("write_database")
         if os.path.isdir(out):
             _fail(f"--out {out}: is a folder; --format sqlite writes a database file")
-    else:
-        if os.path.exists(out) and not os.path.isdir(out):
-            _fail(f"--out {out}: exists and is not a folder")
-        try:
-            os.makedirs(out, exist_ok=True)
-        except OSError as exc:
-            _fail(f"cannot create {out}: {error_message(exc)}")
+    elif os.path.exists(out) and not os.path.isdir(out):
+        _fail(f"--out {out}: exists and is not a folder")
 
     # A progress bar only on a terminal; elsewhere (CI, a pipe, a benchmark) rich is never
     # imported, which is about a tenth of the command's start-up.
@@ -394,8 +391,12 @@ def convert(
             on_start=on_start,
             on_result=on_result,
         )
+    except MissingSource as exc:
+        _fail(f"{exc.filename}: no such file or folder")
+    except OutputError as exc:  # OUT, or an output in it, cannot be written: the batch stopped
+        _fail(str(exc))
     except Exception as exc:  # the sqlite writer: one transaction, nothing written
-        _fail(f"cannot write {out}: {error_message(exc)}")
+        _fail(output_error(out, exc))
     finally:
         if progress is not None:
             progress.stop()
