@@ -148,7 +148,24 @@ def test_binary_file_is_exit_2_one_line(command: str, binary_file: Path) -> None
     result = run(command, binary_file)
     assert result.exit_code == 2
     line = one_error_line(result)
-    assert str(binary_file) in line and "binary" in line
+    assert line == f"erc-parse: error: {binary_file}: input is a PDF file, not a text dump"
+
+
+@pytest.mark.parametrize("command", ["summary", "export", "actions", "check"])
+def test_a_pdf_without_nul_bytes_and_html_are_named(command: str, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.txt"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Title (Final Evaluation) >>\nendobj\n%%EOF\n")
+    result = run(command, pdf)
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"erc-parse: error: {pdf}: input is a PDF file, not a text dump"
+    page = tmp_path / "page.txt"
+    page.write_text("<!DOCTYPE html>\n<html><body>Evaluation Plan: 2018-2021</body></html>\n")
+    result = run(command, page)
+    assert result.exit_code == 2
+    assert one_error_line(result) == (
+        f"erc-parse: error: {page}: input is an HTML page, not a text dump: save the page as text"
+        " (Save Page As, Text Files) and give that file"
+    )
 
 
 def test_binary_stdin_is_exit_2() -> None:
