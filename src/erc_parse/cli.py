@@ -412,34 +412,48 @@ def convert(
 def check(
     files: Files,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODE",
+            help="Leave out diagnostics with this code (e.g. truncated); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         CheckFormat,
         typer.Option("--format", "-f", help="text, GitHub Actions annotations, or JSON."),
     ] = CheckFormat.text,
 ) -> None:
-    """Report parser diagnostics for CI; exit 1 on errors (and warnings with --strict)."""
-    from erc_parse.summary import check_report, github_escape
+    """Report parser diagnostics for CI; exit 1 on errors (and warnings with --strict).
+
+    The report goes to standard output; a closing count line, 'N files: E errors,
+    W warnings (I ignored)', to standard error.
+    """
+    from erc_parse.check import annotation, check_report
 
     _check_stdin_once(files)
     results = []
-    unreadable = False
+    unreadable = 0
     for name in files:
         try:
             results.append(_read(name))
         except Exception as exc:
-            unreadable = True
+            unreadable += 1
             message = _why(name, exc)
             typer.echo(f"{PROG}: error: {message}", err=True)
             if fmt is CheckFormat.github:
-                path = "<stdin>" if name == "-" else name
-                typer.echo(
-                    f"::error file={github_escape(path, prop=True)}::{github_escape('unreadable ' + message)}"
-                )
-    text, counts = check_report(results, fmt.value)
+                typer.echo(annotation("error", "<stdin>" if name == "-" else name, "unreadable " + message))
+    text, tally = check_report(results, fmt.value, ignore=frozenset(ignore or ()))
+    tally.files += unreadable
+    tally.unreadable = unreadable
     sys.stdout.write(text)
+    sys.stdout.flush()
+    typer.echo(tally.line(), err=True)
     if unreadable:
         raise typer.Exit(EXIT_INPUT)
-    if counts["error"] or (strict and counts["warning"]):
+    if tally.failed(strict=strict):
         raise typer.Exit(EXIT_FOUND)
 
 
