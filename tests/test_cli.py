@@ -109,6 +109,51 @@ def test_every_command_is_documented() -> None:
         assert option in text
 
 
+@pytest.mark.parametrize(
+    ("command", "usage", "argument"),
+    [
+        (
+            "summary",
+            "erc-parse summary [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "export",
+            "erc-parse export [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "check",
+            "erc-parse check [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "actions",
+            "erc-parse actions [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "convert",
+            "erc-parse convert [OPTIONS] SRC...",
+            "  SRC...  Dump files and folders (searched for *.txt).  [required]",
+        ),
+        (
+            "search",
+            "erc-parse search [OPTIONS] DB QUERY",
+            "  DB     Database written by --format sqlite.  [required]",
+        ),
+    ],
+)
+def test_help_shows_arguments_as_typed(command: str, usage: str, argument: str) -> None:
+    """`FILE...`, as a person types it; not typer's `{FILE}...` and `FILE <list[str]>`."""
+    result = runner.invoke(app, [command, "--help"], prog_name="erc-parse", env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Usage: {usage}"
+    assert argument in lines
+    assert "<list[str]>" not in result.stdout and "<str>" not in result.stdout and "{" not in lines[0]
+
+
 def test_import_is_lean() -> None:
     """Start-up cost: importing the CLI must not pull in rich, pydantic or the parser."""
     import subprocess

@@ -23,15 +23,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import IO, TYPE_CHECKING, Annotated, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 if TYPE_CHECKING:
     import datetime as dt
     from types import ModuleType
 
     from rich.console import Console
+    from typer._click.core import Context
 
     from erc_parse.models import Evaluation
 
@@ -83,6 +85,43 @@ class ActionsFormat(StrEnum):
 class SearchFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+# --- help text: FILE... for arguments ----------------------------------------------------
+
+
+class _Argument(TyperArgument):
+    """An argument shown as ``FILE...`` in usage and help, as a person types it.
+
+    Typer shows a required list argument as ``{FILE}...`` in the usage line and as
+    ``FILE <list[str]>`` among the arguments: Python's type, not the user's.
+    """
+
+    def _shown(self) -> str:
+        name = self.metavar or (self.name or "").upper()
+        return f"{name}..." if self.nargs != 1 else name
+
+    def get_usage_pieces(self, ctx: "Context") -> list[str]:
+        return [self._shown() if self.required else f"[{self._shown()}]"]
+
+    def display_type_rich(self, ctx: "Context") -> str | None:
+        return None
+
+    def get_help_record(self, ctx: "Context") -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        return None if record is None else (self._shown(), record[1])
+
+
+class _Command(TyperCommand):
+    """Every command's arguments shown as :class:`_Argument` shows them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                # Typer builds the arguments before the command and offers no hook for their
+                # class; the subclass only changes how they are displayed.
+                param.__class__ = _Argument
 
 
 # --- shared option bundles ------------------------------------------------------------
@@ -245,7 +284,7 @@ def _root(
 # --- commands ----------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 def summary(files: Files, as_of: AsOf = None) -> None:
     """Show what each dump contains, readable in ten seconds."""
     from erc_parse.summary import render
@@ -254,7 +293,7 @@ def summary(files: Files, as_of: AsOf = None) -> None:
     render([ev for _, ev in _load(files)], _console(), day)
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     files: Files,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.json,
@@ -300,7 +339,7 @@ def export(
             write_json(evaluations, out, single=len(files) == 1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def convert(
     sources: Annotated[
         list[str],
@@ -408,7 +447,7 @@ def convert(
         raise typer.Exit(EXIT_FOUND)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     files: Files,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
@@ -457,7 +496,7 @@ def check(
         raise typer.Exit(EXIT_FOUND)
 
 
-@app.command()
+@app.command(cls=_Command)
 def actions(
     files: Files,
     as_of: AsOf = None,
@@ -503,7 +542,7 @@ def actions(
             write_rows(out, columns, ([getattr(r, c) for c in columns] for r in rows))
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(output: Output = None) -> None:
     """Print the JSON Schema of the export (what `export --format json` emits)."""
     import json
@@ -519,7 +558,7 @@ def schema(output: Output = None) -> None:
         out.write("\n")
 
 
-@app.command()
+@app.command(cls=_Command)
 def search(
     db: Annotated[str, typer.Argument(metavar="DB", help="Database written by --format sqlite.")],
     query: Annotated[
