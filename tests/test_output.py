@@ -359,3 +359,17 @@ def test_output_error_wording() -> None:
         output_error("x.db", RuntimeError("database is\nlocked")) == "cannot write x.db: database is locked"
     )
     assert output_error("x", ValueError()) == "cannot write x: ValueError"
+    assert (
+        output_error("", FileNotFoundError(errno.ENOENT, "No such file")) == "cannot write to an empty path"
+    )
+
+
+@pytest.mark.parametrize("args", [("schema", "-o", ""), ("convert", SAMPLE, "--out", "")])
+def test_an_empty_path_is_named(
+    args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr == "erc-parse: error: cannot write to an empty path\n"
+    assert list(tmp_path.iterdir()) == []

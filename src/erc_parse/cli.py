@@ -10,8 +10,8 @@ Typer. (``erc-parse --version`` alone does not even import Typer: the console sc
 
 Exit codes: 0 success; 1 failures found (``check``: errors, or warnings with
 ``--strict``; ``convert``: some inputs failed); 2 an input could not be read or is
-not text, an output could not be written, or bad usage. Errors are one line on
-stderr, never a traceback.
+not text (or a ``convert`` source does not exist), an output could not be written, or
+bad usage. Errors are one line on stderr, never a traceback.
 
 Unlike the rest of the package, this module does not use ``from __future__ import
 annotations``: typer reads every command's signature at start-up, and evaluating
@@ -45,8 +45,8 @@ app = typer.Typer(
     help="Turn text dumps of UNDP Evaluation Resource Centre pages into structured data.",
     epilog=(
         "Exit codes: 0 ok; 1 failures found (check: errors, or warnings with --strict;"
-        " convert: some inputs failed); 2 an input could not be read or is not text,"
-        " an output could not be written, or bad usage."
+        " convert: some inputs failed); 2 an input could not be read or is not text"
+        " (or a convert source does not exist), an output could not be written, or bad usage."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -140,7 +140,7 @@ Output = Annotated[
         "-o",
         "--output",
         metavar="PATH",
-        help="Write here instead of standard output (atomically: all or nothing).",
+        help="Write here instead of standard output (a file atomically: all or nothing).",
         show_default=False,
     ),
 ]

@@ -71,6 +71,8 @@ def output_error(path: str | os.PathLike[str], exc: BaseException) -> str:
     name = os.fspath(path)
     if isinstance(exc, OutputError):
         return str(exc)
+    if not name:
+        return "cannot write to an empty path"
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOENT:
             folder = os.path.dirname(os.path.abspath(name))
