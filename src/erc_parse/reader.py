@@ -47,12 +47,15 @@ def decode(data: bytes) -> str:
         return _text(_strict(data, "utf-16"), "UTF-16")
     if b"\x00" in data:
         encoding = _utf16_without_bom(data)
-        if encoding is None:
-            raise InputError("input is binary (contains NUL bytes), not a text dump")
         try:
-            return _text(data.decode(encoding), "UTF-16")
+            text = data.decode(encoding) if encoding else ""
         except UnicodeDecodeError:
-            raise InputError("input is binary (contains NUL bytes), not a text dump") from None
+            text = ""
+        # Without a BOM to vouch for it, the text must also look like text: no control
+        # characters at all (a BOM-less guess over binary data would decode to them).
+        if not text or _CONTROL.search(text):
+            raise InputError("input is binary (contains NUL bytes), not a text dump")
+        return _text(text, "UTF-16")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -85,9 +88,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
-    if odd >= half * 0.5 and even <= odd * 0.02:
+    if odd >= max(4, half * 0.5) and even <= odd * 0.02:
         return "utf-16-le"
-    if even >= half * 0.5 and odd <= even * 0.02:
+    if even >= max(4, half * 0.5) and odd <= even * 0.02:
         return "utf-16-be"
     return None
 
