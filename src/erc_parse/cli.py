@@ -515,7 +515,7 @@ def search(
             metavar="QUERY",
             help=(
                 "Words that must all occur, in any order (case, accents and English word endings"
-                " ignored); \"double quotes\" for a phrase, a trailing * for a prefix. Anything"
+                ' ignored); "double quotes" for a phrase, a trailing * for a prefix. Anything'
                 " else, FTS5 operators included, is searched as plain text."
             ),
         ),
@@ -563,7 +563,8 @@ def datasette(
     db: Annotated[str, typer.Argument(metavar="DB", help="Database written by --format sqlite.")],
     output: Output = None,
 ) -> None:
-    """Print Datasette metadata for DB: canned queries for overdue actions, implementation rate, words."""
+    """Print Datasette metadata for DB: canned queries (overdue key actions and implementation rate
+    by unit, recommendations and responses mentioning a word)."""
     _sqlite("open_database")
     import json
 

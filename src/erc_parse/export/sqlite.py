@@ -161,7 +161,7 @@ def _create_schema(db: Database) -> None:
         return ForeignKey(table, column, other, other_column, on_delete="CASCADE")
 
     for table in MODEL_TABLES.values():
-        columns = {key: int if key == "position" else str for key in table.keys}
+        columns: dict[str, type] = {key: int if key == "position" else str for key in table.keys}
         columns |= {column.name: column.kind for column in table.columns}
         not_null = [*table.keys, *(c.name for c in table.columns if not c.nullable)]
         foreign_keys = []
@@ -411,7 +411,10 @@ def search(db_path: str | os.PathLike[str], query: str, limit: int = 20) -> list
     finally:
         conn.close()
     keys = ("title", "section", "text", "rank", "evaluation_id", "row_id", "path")
-    return [dict(zip(keys, (t, s, _words(x), float(r), e, i, p), strict=True)) for t, s, x, r, e, i, p in found]
+    # The snippet on one line: page text keeps its line breaks, a snippet is read as a phrase.
+    return [
+        dict(zip(keys, (t, s, _words(x), float(r), e, i, p), strict=True)) for t, s, x, r, e, i, p in found
+    ]
 
 
 def table_counts(db_path: str | os.PathLike[str]) -> dict[str, int]:

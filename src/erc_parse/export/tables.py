@@ -120,7 +120,8 @@ def derive(root: type[BaseModel] = Evaluation) -> dict[str, Table]:
         def fields(model: type[BaseModel], prefix: str, at: tuple[str, ...]) -> None:
             for field, info in model.model_fields.items():
                 annotation, nullable = _unwrap(info.annotation)
-                item = _model(typing.get_args(annotation)[0]) if typing.get_origin(annotation) is list else None
+                is_list = typing.get_origin(annotation) is list
+                item = _model(typing.get_args(annotation)[0]) if is_list else None
                 sub = _model(annotation)
                 if item is not None:
                     lists.append((field, item, (*at, field)))
