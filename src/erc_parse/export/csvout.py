@@ -93,7 +93,7 @@ def rows(ev: Evaluation, eid: str | None = None) -> Iterator[tuple[str, list[obj
 
 def write_rows(out: IO[str], header: Sequence[str], data: Iterable[Sequence[object]]) -> None:
     """A header and rows with our cell rules; ``out`` must be opened with ``newline=""``."""
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out)  # the excel dialect: RFC 4180 quoting, CRLF line ends
     writer.writerow(header)
     writer.writerows([cell(v) for v in row] for row in data)
 
@@ -115,7 +115,7 @@ def write_tables(evaluations: Iterable[Evaluation], folder: str | os.PathLike[st
             for name, target in targets.items():
                 temps[name] = reserve_temp(target)
                 fh = stack.enter_context(open(temps[name], "w", encoding="utf-8", newline=""))
-                writers[name] = csv.writer(fh, lineterminator="\r\n")
+                writers[name] = csv.writer(fh)  # the excel dialect: RFC 4180, CRLF
                 writers[name].writerow(TABLES[name])
             seen: set[str] = set()
             for ev in evaluations:
@@ -123,8 +123,8 @@ def write_tables(evaluations: Iterable[Evaluation], folder: str | os.PathLike[st
                 if eid in seen:
                     continue
                 seen.add(eid)
-                for table, values in rows(ev, eid):
-                    writers[table].writerow([cell(v) for v in values])
+                for table, row in table_rows(ev, eid, _CSV_TABLES):
+                    writers[table].writerow([cell(v) for v in row.values()])
                     counts[table] += 1
         for name, target in targets.items():
             os.replace(temps.pop(name), target)

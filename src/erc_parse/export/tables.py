@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,12 +101,10 @@ def _model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _kind(annotation: Any) -> type:
-    if typing.get_origin(annotation) is typing.Literal:
-        return str
     base = typing.get_origin(annotation) or annotation
     if base in (list, dict, bool, int, float):
         return base  # type: ignore[no-any-return]
-    return str
+    return str  # str itself, a Literal of words, anything else: text
 
 
 def derive(root: type[BaseModel] = Evaluation) -> dict[str, Table]:
@@ -161,23 +159,17 @@ def _items(obj: object, path: tuple[str, ...]) -> list[Any]:
     return obj  # type: ignore[return-value]
 
 
-def rows(
-    ev: BaseModel,
-    eid: str,
-    tables: dict[str, Table] = TABLES,
-    convert: Callable[[Column, object], object] | None = None,
-) -> Iterator[tuple[str, Row]]:
+def rows(ev: BaseModel, eid: str, tables: dict[str, Table] = TABLES) -> Iterator[tuple[str, Row]]:
     """Every row one evaluation contributes, as ``(table, {column: value})``, parents first.
 
-    ``convert(column, value)``, when given, turns each model value into what the writer
-    stores (key columns are never converted: they are ids and positions).
+    Values are the models' own (``None``, booleans, lists, dicts): each writer decides
+    how to store them. A child missing from ``tables`` is left out, with its children.
     """
 
     def row(table: Table, obj: object, keys: tuple[object, ...]) -> tuple[str, Row]:
         values: Row = dict(zip(table.keys, keys, strict=True))
         for column in table.columns:
-            value = column.value(obj)
-            values[column.name] = convert(column, value) if convert else value
+            values[column.name] = column.value(obj)
         return table.name, values
 
     def children(table: Table, obj: object, parent_id: str) -> Iterator[tuple[str, Row]]:
