@@ -85,7 +85,17 @@ def test_version() -> None:
 def test_no_arguments_shows_help() -> None:
     result = run()
     assert "Usage" in result.output
-    for name in ("summary", "export", "convert", "check", "actions", "schema", "search", "scorecard", "report"):
+    for name in (
+        "summary",
+        "export",
+        "convert",
+        "check",
+        "actions",
+        "schema",
+        "search",
+        "scorecard",
+        "report",
+    ):
         assert name in result.output
 
 

@@ -147,13 +147,13 @@ class Facts:
 
 def facts(ev: Evaluation) -> Facts:
     """Reduce a parsed page to its :class:`Facts` (the model can then be dropped)."""
-    from erc_parse.identity import evaluation_key
+    from erc_parse.identity import evaluation_key, normalise
 
     md = ev.metadata
     countries: list[str] = []
     seen: set[str] = set()
     for c in md.countries:
-        ident = c.iso3 or " ".join(c.name.split()).casefold()
+        ident = c.iso3 or normalise(c.name)
         if ident not in seen:
             seen.add(ident)
             countries.append(c.name)
@@ -293,7 +293,7 @@ def pct(part: int, whole: int) -> Fraction | None:
 def mean(*values: Fraction | None) -> Fraction | None:
     """The mean of the values that exist; ``None`` when none does."""
     present = [v for v in values if v is not None]
-    return sum(present, Fraction(0)) / len(present) if present else None
+    return Fraction(sum(present), len(present)) if present else None
 
 
 def round1(value: Fraction | None) -> float | None:
@@ -504,14 +504,14 @@ def scorecard(
 
 # --- what the charts show ---------------------------------------------------------------------
 
-#: Lateness buckets of overdue actions: (label, most days late it holds); ``None`` is unbounded.
-LATENESS_BUCKETS: tuple[tuple[str, int | None], ...] = (
+#: Lateness buckets of overdue actions: (label, most days late it holds), then the unbounded last.
+LATENESS_BUCKETS: tuple[tuple[str, int], ...] = (
     ("1-90 days", 90),
     ("91-180 days", 180),
     ("181-365 days", 365),
     ("1-2 years", 730),
-    ("over 2 years", None),
 )
+LATEST_BUCKET = "over 2 years"
 #: Overdue by its ``Overdue-...`` status while the due month has not ended by as-of (or has none).
 BY_STATUS_ONLY = "by status only"
 
@@ -521,14 +521,14 @@ def lateness_bucket(days: int | None) -> str:
     if days is None:
         return BY_STATUS_ONLY
     for label, most in LATENESS_BUCKETS:
-        if most is None or days <= most:
+        if days <= most:
             return label
-    raise AssertionError("the last bucket is unbounded")  # pragma: no cover
+    return LATEST_BUCKET
 
 
 def overdue_by_lateness(evaluations: Iterable[Facts], as_of: dt.date) -> dict[str, int]:
     """Overdue key actions per lateness bucket, every bucket present, in order."""
-    out = dict.fromkeys([label for label, _ in LATENESS_BUCKETS] + [BY_STATUS_ONLY], 0)
+    out = dict.fromkeys([*(label for label, _ in LATENESS_BUCKETS), LATEST_BUCKET, BY_STATUS_ONLY], 0)
     for f in evaluations:
         for due, status in f.actions:
             if is_overdue(due, status, as_of):

@@ -228,11 +228,14 @@ def render(evaluations: Iterable[Evaluation], console: Console, as_of: dt.date) 
 
 
 def _notes(f: Facts) -> str:
+    """Flags of a page line: ``cut`` for a truncated dump, then its other problems."""
     notes = ["cut"] if f.truncated else []
     if f.errors:
         notes.append(_plural(f.errors, "error"))
-    if f.warnings:
-        notes.append(_plural(f.warnings, "warning"))
+    # The cut is itself a warning (``truncated``); "cut" says it already.
+    warnings = f.warnings - 1 if f.truncated and f.warnings else f.warnings
+    if warnings:
+        notes.append(_plural(warnings, "warning"))
     return ", ".join(notes)
 
 
@@ -272,28 +275,59 @@ def common_folder(paths: Iterable[str | None]) -> str:
     return common + os.sep if common else ""
 
 
+_PAGE_HEADS = ("File", "Kind", "Completed", "Actions", "Overdue", "Notes", "Unit", "Title")
+_GAP = "  "
+
+
+def _fit(text: str, width: int, *, keep_end: bool = False) -> str:
+    """``text`` in ``width`` characters: cut with an ellipsis (at the start to keep the end)."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    return "…" + text[len(text) - width + 1 :] if keep_end else text[: width - 1] + "…"
+
+
+def page_lines(rows: Sequence[tuple[str, ...]], width: int) -> list[str]:
+    """The header and one line per page, laid out in ``width`` columns (no trailing spaces).
+
+    The short columns keep their width; file, unit and title share what is left, and
+    give way in that order of priority: a file name is cut at its start, since its end
+    is what tells two pages apart.
+    """
+    table = [_PAGE_HEADS, *rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(_PAGE_HEADS))]
+    fixed = sum(widths[1:6]) + len(_GAP) * (len(_PAGE_HEADS) - 1)
+    rest = max(width - fixed, 0)
+    widths[0] = min(widths[0], max(14, rest // 2))
+    widths[6] = min(widths[6], max(5, (rest - widths[0]) // 3))
+    widths[7] = min(widths[7], max(8, rest - widths[0] - widths[6]))
+    right = (3, 4)
+    lines = []
+    for n, r in enumerate(table):
+        cells = [_fit(c, widths[i], keep_end=i == 0) for i, c in enumerate(r)]
+        line = _GAP.join(
+            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)
+        )
+        lines.append(line.rstrip())
+        if n == 0:
+            lines.append("─" * min(width, sum(widths) + len(_GAP) * (len(widths) - 1)))
+    return lines
+
+
 def render_pages(pages: Sequence[Facts], console: Console, as_of: dt.date, long_overdue_days: int) -> None:
-    """One line per page, in the order given; unit and title give way on a narrow screen."""
-    from rich import box
-    from rich.table import Table
+    """One line per page, in the order given, overdue counts in red."""
     from rich.text import Text
 
     prefix = common_folder(f.path for f in pages)
     rows = [page_cells(f, as_of, long_overdue_days, prefix) for f in pages]
-    heads = ("File", "Kind", "Completed", "Actions", "Overdue", "Notes", "Unit", "Title")
     if prefix:
         emit(console, Text(f"{len(pages)} pages under {prefix}"))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True, collapse_padding=True)
-    # A file name is folded rather than cut: its end is what tells two pages apart.
-    table.add_column("File", overflow="fold")
-    for i, head in enumerate(heads[1:6], 1):
-        width = max(len(head), *(len(r[i]) for r in rows))
-        table.add_column(head, no_wrap=True, min_width=width, justify="right" if i in (3, 4) else "left")
-    table.add_column("Unit", no_wrap=True, overflow="ellipsis", ratio=1, min_width=4)
-    table.add_column("Title", no_wrap=True, overflow="ellipsis", ratio=2, min_width=5)
-    for r in rows:
-        table.add_row(*(Text(c) for c in r[:4]), Text(r[4], "red"), *(Text(c) for c in r[5:]))
-    emit(console, table)
+    for n, line in enumerate(page_lines(rows, console.width)):
+        text = Text(line, style="bold" if n == 0 else "")
+        if n >= 2 and rows[n - 2][4] not in ("", "0"):
+            text.highlight_words([f"  {rows[n - 2][4]}  "], "red")
+        emit(console, text)
 
 
 def _counted(counter: Counter[str], words: dict[str, str] | None = None) -> str:
