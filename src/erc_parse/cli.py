@@ -643,7 +643,8 @@ def scorecard(
 
     Part 1: evaluations_completed (the page gives a completion month),
     completed_on_time (completion month no later than the planned end month),
-    on_time_pct.
+    on_time_pct (completed_on_time / completed evaluations that give a planned end
+    month: a response page alone gives none, and is neither late nor on time).
 
     Part 2A: responses_due (completed, and the completion month ended more than 42
     days before --as-of), with_response (among them, the page says Management
