@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["Unavailable", "completed_per_year", "implementation", "lateness", "status_by_group"]
+__all__ = ["Unavailable", "completed_per_year", "implementation", "lateness", "require", "status_by_group"]
 
 WIDTH = 7.5  # inches: an A4 page's text width, so a printed chart is not scaled down
 _STYLE = {
@@ -65,6 +65,11 @@ def _matplotlib() -> Any:
             " (or uv tool install '.[report]' from a clone)"
         ) from None
     return matplotlib
+
+
+def require() -> None:
+    """Raise :class:`Unavailable` now if the charts cannot be drawn."""
+    _matplotlib()
 
 
 def _figure(height: float) -> Figure:

@@ -617,10 +617,11 @@ def actions(
             write_rows(out, columns, ([getattr(r, c) for c in columns] for r in rows))
 
 
-def _portfolio(paths: list[str], failed: list[str]) -> "Portfolio":
+def _portfolio(names: list[str], failed: list[str]) -> "Portfolio":
+    """The inputs reduced page by page (see erc_parse.portfolio); unreadable ones in ``failed``."""
     from erc_parse.portfolio import collect
 
-    return collect(_parse_each(_inputs(paths), failed))
+    return collect(_parse_each(names, failed))
 
 
 @app.command()
@@ -672,7 +673,9 @@ def scorecard(
         _fail("-o needs --format json or csv")
     day = _as_of(as_of)
     failed: list[str] = []
-    card = build(_portfolio(paths, failed), by=by.value, as_of=day, long_overdue_days=long_overdue_days)
+    card = build(
+        _portfolio(_inputs(paths), failed), by=by.value, as_of=day, long_overdue_days=long_overdue_days
+    )
     if fmt is ScorecardFormat.table:
         render_table(card, _console(), unreadable=len(failed))
     else:
@@ -717,16 +720,18 @@ def report(
     """
     import datetime as dt
 
-    from erc_parse.charts import Unavailable
+    from erc_parse.charts import Unavailable, require
     from erc_parse.portfolio import scorecard as build
     from erc_parse.report import html_report
 
     day = _as_of(as_of)
+    try:
+        require()  # before reading a large folder, not after
+    except Unavailable as exc:
+        _fail(str(exc))
     failed: list[str] = []
     names = _inputs(paths)
-    from erc_parse.portfolio import collect
-
-    portfolio = collect(_parse_each(names, failed))
+    portfolio = _portfolio(names, failed)
     card = build(portfolio, by=by.value, as_of=day, long_overdue_days=long_overdue_days)
     try:
         page = html_report(portfolio, card, inputs=names, unreadable=failed, generated=dt.date.today())
