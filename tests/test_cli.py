@@ -91,7 +91,18 @@ def test_version() -> None:
 def test_no_arguments_shows_help() -> None:
     result = run()
     assert "Usage" in result.output
-    for name in ("summary", "export", "convert", "check", "actions", "schema", "search", "datasette"):
+    for name in (
+        "summary",
+        "export",
+        "convert",
+        "check",
+        "actions",
+        "schema",
+        "search",
+        "scorecard",
+        "report",
+        "datasette",
+    ):
         assert name in result.output
 
 
@@ -102,7 +113,18 @@ def test_every_command_is_documented() -> None:
     group = typer.main.get_command(app)
     commands = sorted(group.commands)  # type: ignore[attr-defined]
     assert commands == sorted(
-        ["summary", "export", "convert", "check", "actions", "schema", "search", "datasette"]
+        [
+            "summary",
+            "export",
+            "convert",
+            "check",
+            "actions",
+            "schema",
+            "search",
+            "scorecard",
+            "report",
+            "datasette",
+        ]
     )
     text = DOCS.read_text(encoding="utf-8")
     for name in commands:
@@ -116,8 +138,13 @@ def test_every_command_is_documented() -> None:
     [
         (
             "summary",
-            "erc-parse summary [OPTIONS] FILE...",
-            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+            "erc-parse summary [OPTIONS] PATH...",
+            "  PATH...  Dump files and folders (every *.txt inside, recursively); '-' reads",
+        ),
+        (
+            "scorecard",
+            "erc-parse scorecard [OPTIONS] PATH...",
+            "  PATH...  Dump files and folders (every *.txt inside, recursively); '-' reads",
         ),
         (
             "export",
@@ -546,11 +573,11 @@ def test_summary_sample_is_plain_and_complete() -> None:  # parser
     assert "11 recommendations" in out
     assert "Key actions 25, as of 2019-12-31: 7 overdue" in out
     assert re.search(r"Completed\s+█+\s+15", out)
-    assert re.search(r"Initiated\s+█+\s+10\s+7 overdue", out)
+    assert re.search(r"Initiated\s+█+\s+10 \(7 overdue\)", out)
 
 
 def test_summary_several_inputs_and_flags() -> None:
-    result = run("summary", EVAL_A, EVAL_B)
+    result = run("summary", EVAL_A, EVAL_B, "--detail")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("Source ") == 2
     truncated = [p for p in (EVAL_A, EVAL_B) if parse_file(p).truncated]

@@ -14,8 +14,21 @@ DOC = ROOT / "docs" / "cli.md"
 #: erc-parse options and whether they take a value; an option missing here fails the test,
 #: so a new one is classified (its value a path read, written, or no path) before it is shown.
 WRITES = {"-o", "--output", "--out"}
-VALUES = {"-f", "--format", "--as-of", "-j", "--jobs", "-s", "--status", "-n", "--limit", "--ignore"}
-FLAGS = {"--strict", "--overdue", "--help", "-h", "--version"}
+VALUES = {
+    "-f",
+    "--format",
+    "--as-of",
+    "-j",
+    "--jobs",
+    "-s",
+    "--status",
+    "-n",
+    "--limit",
+    "--ignore",
+    "--by",
+    "--long-overdue-days",
+}
+FLAGS = {"--strict", "--overdue", "--help", "-h", "--version", "--detail", "--exit-code"}
 #: Positional arguments that are not paths, by command and position.
 NOT_PATHS = {("search", 1)}
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from typer._click.core import Context
 
     from erc_parse.models import Evaluation
+    from erc_parse.portfolio import Portfolio
 
 PROG = "erc-parse"
 EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
@@ -124,6 +125,20 @@ class _Command(TyperCommand):
                 param.__class__ = _Argument
 
 
+class ScorecardFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class GroupBy(StrEnum):
+    commissioning_unit = "commissioning_unit"
+    response_unit = "response_unit"
+    country = "country"
+    year = "year"
+    none = "none"
+
+
 # --- shared option bundles ------------------------------------------------------------
 
 Files = Annotated[
@@ -142,6 +157,27 @@ Output = Annotated[
         metavar="PATH",
         help="Write here instead of standard output (a file atomically: all or nothing).",
         show_default=False,
+    ),
+]
+Paths = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="PATH",
+        help="Dump files and folders (every *.txt inside, recursively); '-' reads standard input.",
+        show_default=False,
+    ),
+]
+By = Annotated[
+    GroupBy,
+    typer.Option("--by", help="One row per commissioning unit, response unit, country, year, or none."),
+]
+LongOverdue = Annotated[
+    int,
+    typer.Option(
+        "--long-overdue-days",
+        metavar="N",
+        min=0,
+        help="Overdue by more than N days after the due month's last day is long overdue.",
     ),
 ]
 AsOf = Annotated[
@@ -234,6 +270,46 @@ def _load(files: list[str]) -> list[tuple[str, "Evaluation"]]:
     return results
 
 
+def _inputs(paths: list[str]) -> list[str]:
+    """Every dump under ``paths``, found as ``convert`` finds them; exit 2 before any output
+    when a path does not exist or a folder holds no dump. The same file reached twice
+    (named, and inside a named folder) is read once."""
+    from erc_parse.batch import discover
+
+    _check_stdin_once(paths)
+    found: list[str] = []
+    seen: set[object] = set()
+    for src in paths:
+        if src == "-":
+            found.append(src)
+            continue
+        before = len(found)
+        for path, rel in discover([src]):
+            if not rel:
+                _fail(f"{src}: no such file or folder")
+            try:
+                st = os.stat(path)
+                identity: object = (st.st_dev, st.st_ino)
+            except OSError:
+                identity = path
+            if identity not in seen:
+                seen.add(identity)
+                found.append(path)
+        if len(found) == before and os.path.isdir(src):
+            _fail(f"{src}: no *.txt files in this folder")
+    return found
+
+
+def _parse_each(names: list[str], failed: list[str]) -> Iterator["Evaluation"]:
+    """Parse one input at a time; one that cannot be read is reported (one line) and skipped."""
+    for name in names:
+        try:
+            yield _read(name)[1]
+        except Exception as exc:
+            typer.echo(f"{PROG}: error: {_why(name, exc)}", err=True)
+            failed.append(name)
+
+
 @contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
     """Standard output, or ``path`` written atomically; exit 2 if it cannot be written."""
@@ -285,12 +361,65 @@ def _root(
 
 
 @app.command(cls=_Command)
-def summary(files: Files, as_of: AsOf = None) -> None:
-    """Show what each dump contains, readable in ten seconds."""
-    from erc_parse.summary import render
+def summary(
+    paths: Paths,
+    as_of: AsOf = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="The full view of every page, even when there are several.")
+    ] = False,
+    long_overdue_days: LongOverdue = 365,
+) -> None:
+    """Show what each dump contains, readable in ten seconds; totals over several pages.
+
+    One page: its full view (title, kind, plan, dates, money, countries, units,
+    documents, contents, key actions by status with the overdue ones, flags).
+    Several pages: one line per page (--detail: the full views), then Totals: pages
+    by kind, evaluations (an evaluation page and its management-response page are one),
+    key actions by status, the implementation rate, overdue and long-overdue key
+    actions, and the units with the most overdue actions. Lines and Totals count as
+    `scorecard` does: overdue = not Completed and the last day of the due month is
+    before --as-of, or an Overdue-... status; long overdue = more than N days after
+    that day; implementation rate = Completed / key actions, No Longer Applicable left
+    out. (The full view judges Overdue-... statuses by their date, as `actions` does.)
+    An input that cannot be read is reported and skipped (exit 2 at the end).
+    """
+    from erc_parse.summary import emit, render, render_pages, render_totals
 
     day = _as_of(as_of)
-    render([ev for _, ev in _load(files)], _console(), day)
+    names = _inputs(paths)
+    console = _console()
+    failed: list[str] = []
+    evaluations = _parse_each(names, failed)
+    if len(names) == 1:
+        render(evaluations, console, day)
+    else:
+        from rich.text import Text
+
+        from erc_parse.portfolio import Facts, Portfolio, facts, scorecard
+
+        portfolio = Portfolio()
+        pages: list[Facts] = []
+
+        def kept() -> Iterator["Evaluation"]:
+            for ev in evaluations:
+                page = facts(ev)
+                portfolio.add(page)
+                pages.append(page)
+                yield ev
+
+        if detail:
+            render(kept(), console, day)
+        else:
+            for _ in kept():
+                pass
+            if pages:
+                render_pages(pages, console, day, long_overdue_days)
+        if pages:
+            emit(console, Text(""))
+            card = scorecard(portfolio, as_of=day, long_overdue_days=long_overdue_days)
+            render_totals(portfolio, card, console)
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
 
 
 @app.command(cls=_Command)
@@ -544,6 +673,132 @@ def actions(
             write_rows(out, columns, ([getattr(r, c) for c in columns] for r in rows))
 
 
+def _portfolio(names: list[str], failed: list[str]) -> "Portfolio":
+    """The inputs reduced page by page (see erc_parse.portfolio); unreadable ones in ``failed``."""
+    from erc_parse.portfolio import collect
+
+    return collect(_parse_each(names, failed))
+
+
+@app.command(cls=_Command)
+def scorecard(
+    paths: Paths,
+    by: By = GroupBy.commissioning_unit,
+    as_of: AsOf = None,
+    long_overdue_days: LongOverdue = 365,
+    fmt: Annotated[
+        ScorecardFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ScorecardFormat.table,
+    output: Output = None,
+) -> None:
+    """UNDP's evaluation-management scorecard per group and in total.
+
+    Evaluations: distinct evaluation and management-response pages (plan pages are
+    not evaluations); an evaluation page and the response page with the same
+    normalised title + commissioning unit + plan period are one evaluation, their key
+    actions counted once, and the output says how many were merged.
+
+    Part 1: evaluations_completed (the page gives a completion month),
+    completed_on_time (completion month no later than the planned end month),
+    on_time_pct (completed_on_time / completed evaluations that give a planned end
+    month: a response page alone gives none, and is neither late nor on time).
+
+    Part 2A: responses_due (completed, and the completion month ended more than 42
+    days before --as-of), with_response (among them, the page says Management
+    Response: Yes or shows a response), with_response_pct.
+
+    Part 2B: key_actions (status not No Longer Applicable), completed, overdue (not
+    Completed and the last day of the due month is before --as-of; an Overdue-...
+    status counts too), long_overdue (overdue by more than N days after that day);
+    not_overdue_pct, not_long_overdue_pct, implementation_rate_pct (completed /
+    key_actions).
+
+    Scores: part1 = on_time_pct; part2 = mean(with_response_pct,
+    mean(not_overdue_pct, not_long_overdue_pct)) over the parts that exist; lights
+    green >= 90, yellow >= 75, red below, on the rounded score. Part 3 (quality
+    ratings) is not on ERC pages. A percentage over nothing is null (shown as —).
+    Percentages are rounded half up to 0.1.
+
+    --by country counts a multi-country evaluation in each of its countries and once
+    in the total. A missing unit, country or year is the group "(none)".
+    """
+    from erc_parse.portfolio import scorecard as build
+    from erc_parse.report import notes, render_table, write_csv
+
+    if output and fmt is ScorecardFormat.table:
+        _fail("-o needs --format json or csv")
+    day = _as_of(as_of)
+    failed: list[str] = []
+    card = build(
+        _portfolio(_inputs(paths), failed), by=by.value, as_of=day, long_overdue_days=long_overdue_days
+    )
+    if fmt is ScorecardFormat.table:
+        render_table(card, _console(), unreadable=len(failed))
+    else:
+        with _output(output) as out:
+            if fmt is ScorecardFormat.json:
+                import json
+
+                out.write(json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n")
+            else:
+                write_csv(card, out)
+        for line in notes(card, unreadable=len(failed)):
+            _note(f"note: {line}")
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+@app.command(cls=_Command)
+def report(
+    paths: Paths,
+    output: Annotated[
+        str,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="The HTML file to write (atomically: all or nothing).",
+            show_default=False,
+        ),
+    ],
+    by: By = GroupBy.commissioning_unit,
+    as_of: AsOf = None,
+    long_overdue_days: LongOverdue = 365,
+) -> None:
+    """Write the scorecard and its charts as one self-contained HTML file.
+
+    The scorecard table with its traffic lights (the figures and definitions of
+    `scorecard`), then charts: key actions by status per group (stacked bars),
+    overdue actions by how late they are, evaluations completed per year by type, and
+    the implementation rate per group (--by none: per commissioning unit). No
+    script, no network: styles inline and charts as inline SVG, drawn with
+    matplotlib (the `report` extra: pip install 'erc-parse[report]'). Prints on paper.
+    """
+    import datetime as dt
+
+    from erc_parse.charts import Unavailable, require
+    from erc_parse.portfolio import scorecard as build
+    from erc_parse.report import html_report
+
+    day = _as_of(as_of)
+    try:
+        require()  # before reading a large folder, not after
+    except Unavailable as exc:
+        _fail(str(exc))
+    failed: list[str] = []
+    names = _inputs(paths)
+    portfolio = _portfolio(names, failed)
+    card = build(portfolio, by=by.value, as_of=day, long_overdue_days=long_overdue_days)
+    try:
+        page = html_report(portfolio, card, inputs=names, unreadable=failed, generated=dt.date.today())
+    except Unavailable as exc:
+        _fail(str(exc))
+    with _output(output) as out:
+        out.write(page)
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
 @app.command(cls=_Command)
 def schema(output: Output = None) -> None:
     """Print the JSON Schema of the export (what `export --format json` emits)."""
@@ -612,7 +867,7 @@ def search(
         console.print(line)
 
 
-@app.command()
+@app.command(cls=_Command)
 def datasette(
     db: Annotated[str, typer.Argument(metavar="DB", help="Database written by --format sqlite.")],
     output: Output = None,
