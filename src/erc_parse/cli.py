@@ -571,7 +571,7 @@ def diff(
     In folders, pages pair by relative path, else by identity (the same kind of page with
     the same title, commissioning unit and plan period); unpaired pages are listed as only
     in old or only in new. Source path and sha256, the order of diagnostics and
-    whitespace are not changes. Highlighted: key-action status changes, due months pushed
+    whitespace alone are not changes. Highlighted: key-action status changes, due months pushed
     later, and actions newly overdue: overdue as of --as-of in NEW (open, due month ended
     before the date) but not in OLD at that date. Exit 2 on an input that cannot be read.
     """

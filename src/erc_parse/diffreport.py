@@ -10,6 +10,7 @@ one side only, then one line of counts.
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -42,9 +43,7 @@ def show(value: Any, width: int = WIDTH) -> str:
         return cut(value, width)
     if isinstance(value, dict):
         return cut(_item(value), width)
-    if isinstance(value, list):
-        return cut(", ".join(show(v, width) for v in value), width)
-    return json.dumps(value)
+    return cut(json.dumps(value, ensure_ascii=False), width)
 
 
 def _item(d: dict[str, Any]) -> str:
@@ -70,9 +69,7 @@ def show_pair(old: Any, new: Any, width: int = WIDTH) -> tuple[str, str]:
     a, b = " ".join(old.split()), " ".join(new.split())
     if len(a) <= width and len(b) <= width:
         return a, b
-    same = 0
-    while same < min(len(a), len(b)) and a[same] == b[same]:
-        same += 1
+    same = len(os.path.commonprefix([a, b]))
     start = a.rfind(" ", 0, max(0, same - CONTEXT)) + 1
     if start == 0:
         return cut(a, width), cut(b, width)
@@ -98,7 +95,7 @@ def highlight_text(h: Highlight, as_of: str) -> str:
 def _style(h: Highlight) -> str:
     if h["kind"] == "newly_overdue":
         return "bold red"
-    if h["kind"] == "status" and " ".join(str(h["new"] or "").split()).casefold() in _CLOSED:
+    if h["kind"] == "status" and " ".join(str(h["new"]).split()).casefold() in _CLOSED:
         return "green"
     return "yellow"
 
@@ -159,7 +156,7 @@ def format_json(result: Result) -> str:
     return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def md(text: str) -> str:
@@ -174,24 +171,20 @@ def md_code(text: str) -> str:
 
 def format_markdown(result: Result) -> str:
     """For a pull-request comment or an e-mail: a heading per page, highlights in bold, a table."""
-    out = [f"**erc-parse diff**: {summary_line(result)}", ""]
+    blocks = [[f"**erc-parse diff**: {summary_line(result)}"]]
     for pair in _changed(result):
-        out.append(
-            f"#### {md_code(pair['old'])} → {md_code(pair['new'])}"
-            f" ({_plural(len(pair['changes']), 'change')})"
-        )
-        out.append("")
+        count = _plural(len(pair["changes"]), "change")
+        blocks.append([f"#### {md_code(pair['old'])} → {md_code(pair['new'])} ({count})"])
         if pair["highlights"]:
-            out += [f"- **{md(highlight_text(h, result['as_of']))}**" for h in pair["highlights"]]
-            out.append("")
-        out += ["| | field | old | new |", "|---|---|---|---|"]
+            blocks.append([f"- **{md(highlight_text(h, result['as_of']))}**" for h in pair["highlights"]])
+        table = ["| | field | old | new |", "|---|---|---|---|"]
         for c in pair["changes"]:
             old, new = (md(v) for v in show_pair(c["old"], c["new"]))
             old = "" if c["kind"] == "added" else old
             new = "" if c["kind"] == "removed" else new
-            out.append(f"| {c['kind']} | {md_code(c['field'])} | {old} | {new} |")
-        out.append("")
+            table.append(f"| {c['kind']} | {md_code(c['field'])} | {old} | {new} |")
+        blocks.append(table)
     for title, paths in (("Only in old", result["only_old"]), ("Only in new", result["only_new"])):
         if paths:
-            out += [f"**{title}**", "", *(f"- {md_code(p)}" for p in paths), ""]
-    return "\n".join(out).rstrip("\n") + "\n"
+            blocks += [[f"**{title}**"], [f"- {md_code(p)}" for p in paths]]
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"

@@ -69,6 +69,7 @@ __all__ = [
     "compare_evaluations",
     "diff",
     "has_changes",
+    "labels",
     "match",
     "page_identity",
     "pair_by_key",
@@ -172,7 +173,8 @@ def match(
             for j in free_new(key)
             if (score := similarity(old_text[i], new_text[j])) >= SIMILAR
         ]
-        for _, i, j in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        # Most similar first; among equals, page order (the sort is stable).
+        for _, i, j in sorted(scored, key=lambda s: -s[0]):
             if i not in to_new and j not in to_old:
                 pair(i, j)
     for i in range(len(old)):  # 3. renumbered: the same text under another key
@@ -183,19 +185,22 @@ def match(
                 pair(i, j)
                 break
     for key in old_groups:  # 4. same key, in page order
-        for i, j in zip(free_old(key), free_new(key), strict=False):
-            pair(i, j)
+        olds, news = free_old(key), free_new(key)
+        for n in range(min(len(olds), len(news))):
+            pair(olds[n], news[n])
 
-    order: list[tuple[tuple[int, int, int], tuple[int | None, int | None]]] = []
+    # Sorted by (new position, removed?, position): a removed item right after the new
+    # position of the item before it in the old list (-1: before everything).
+    order: dict[tuple[int, bool, int], tuple[int | None, int | None]] = {}
     for j in range(len(new)):
-        order.append(((j, 0, j), (to_old.get(j), j)))
+        order[j, False, j] = (to_old.get(j), j)
     anchor = -1
     for i in range(len(old)):
         if i in to_new:
             anchor = to_new[i]
         else:
-            order.append(((anchor, 1, i), (i, None)))
-    return [p for _, p in sorted(order, key=lambda o: o[0])]
+            order[anchor, True, i] = (i, None)
+    return [order[k] for k in sorted(order)]
 
 
 # --- what each list is keyed, matched and labelled by ---------------------------------------
@@ -206,7 +211,7 @@ def _s(value: object) -> str:
 
 
 def _join(*values: object) -> str:
-    return " ".join(_s(v) for v in values if v is not None and v != "")
+    return " ".join(str(v) for v in values if v is not None)
 
 
 @dataclass(frozen=True)
@@ -317,7 +322,7 @@ class _Walk:
 
     def value(self, field: str, name: str, old: Any, new: Any) -> None:
         if isinstance(old, Mapping) and isinstance(new, Mapping):
-            self.mapping(field, name, old, new)
+            self.mapping(field, old, new, free=name in _FREE_MAPS)
         elif isinstance(old, list) and isinstance(new, list):
             self.sequence(field, name, old, new)
         elif _same(old, new):
@@ -332,17 +337,19 @@ class _Walk:
     def mapping(
         self,
         field: str,
-        name: str,
         old: Mapping[str, Any],
         new: Mapping[str, Any],
         ignore: Iterable[str] = (),
+        *,
+        free: bool = False,
     ) -> None:
+        """Compare two models (or, ``free``, two mappings keyed by the page's own labels)."""
         skip = set(ignore)
         keys = [*old, *(k for k in new if k not in old)]
         for key in keys:
             if key in skip:
                 continue
-            if name in _FREE_MAPS:
+            if free:
                 path = f"{field}[{key}]"
             else:
                 path = f"{field}.{key}" if field else key
@@ -351,7 +358,9 @@ class _Walk:
     def sequence(self, field: str, name: str, old: list[Any], new: list[Any]) -> None:
         if not all(isinstance(x, Mapping) for x in [*old, *new]):
             # Strings (or numbers) in a list are their own key: matched only when equal.
-            for i, j in match([(_ws(_s(x)), _s(x)) for x in old], [(_ws(_s(x)), _s(x)) for x in new]):
+            old_keys = [_ws(str(x)) for x in old]
+            new_keys = [_ws(str(x)) for x in new]
+            for i, j in match([(k, k) for k in old_keys], [(k, k) for k in new_keys]):
                 if i is not None and j is None:
                     self.add("removed", field, old[i], None)
                 elif i is None and j is not None:
@@ -369,12 +378,11 @@ class _Walk:
                 self.add("added", f"{field}[{new_labels[j]}]", None, new[j])
                 if name == "management_responses":  # its actions are new too
                     actions = new[j].get("key_actions") or []
-                    for ka, ka_label in zip(
-                        actions, labels(actions, _LISTS["key_actions"].label), strict=True
-                    ):
-                        self.follow(f"{field}[{new_labels[j]}].key_actions[{ka_label}]", None, ka)
+                    ka_labels = labels(actions, _LISTS["key_actions"].label)
+                    for n, ka in enumerate(actions):
+                        self.follow(f"{field}[{new_labels[j]}].key_actions[{ka_labels[n]}]", None, ka)
             else:
-                self.mapping(f"{field}[{new_labels[j]}]", name, old[i], new[j], spec.ignore)
+                self.mapping(f"{field}[{new_labels[j]}]", old[i], new[j], spec.ignore)
             if name == "key_actions" and j is not None:
                 self.follow(f"{field}[{new_labels[j]}]", None if i is None else old[i], new[j])
 
@@ -410,15 +418,13 @@ def compare(
 ) -> tuple[list[Change], list[Highlight]]:
     """The changes from one export (``model_dump(mode="json")``) to another, and their highlights."""
     walk = _Walk(as_of)
-    walk.mapping("", "", old, new, _NOT_CONTENT)
+    walk.mapping("", old, new, _NOT_CONTENT)
     return walk.changes, walk.highlights
 
 
 def compare_evaluations(old: Evaluation, new: Evaluation, as_of: dt.date | None = None) -> PagePair:
     """One page pair, for library users holding parsed pages (paths from their sources)."""
-    changes, highlights = compare(
-        old.model_dump(mode="json"), new.model_dump(mode="json"), as_of or dt.date.today()
-    )
+    changes, highlights = compare(_dump(old), _dump(new), as_of or dt.date.today())
     return {
         "old": old.source.path or "<old>",
         "new": new.source.path or "<new>",
@@ -489,8 +495,14 @@ def _read(path: str) -> Evaluation:
         raise DiffError(f"{path}: {error_message(exc)}") from exc
 
 
+def _dump(ev: Evaluation) -> dict[str, Any]:
+    """The export as plain JSON values, the same that ``export --format json`` writes."""
+    value: dict[str, Any] = json.loads(ev.model_dump_json())
+    return value
+
+
 def _export(path: str) -> dict[str, Any]:
-    return _read(path).model_dump(mode="json")
+    return _dump(_read(path))
 
 
 def _pages(folder: str) -> tuple[list[str], list[str]]:
@@ -530,8 +542,8 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str], *, as_of: dt.
     by_key = pair_by_key(
         [page_identity(old_read[i]) for i in old_left], [page_identity(new_read[j]) for j in new_left]
     )
-    old_kept = {i: ev.model_dump(mode="json") for i, ev in old_read.items()}
-    new_kept = {j: ev.model_dump(mode="json") for j, ev in new_read.items()}
+    old_kept = {i: _dump(ev) for i, ev in old_read.items()}
+    new_kept = {j: _dump(ev) for j, ev in new_read.items()}
     del old_read, new_read
     pairs: list[tuple[int, int]] = [*by_path, *((old_left[a], new_left[b]) for a, b in by_key)]
     out: list[PagePair] = []
