@@ -1,11 +1,15 @@
-"""Guards for the parser's fast paths: each must give exactly what the slow path gives.
+"""The state machine's table, and the guards on its fast paths.
 
-No test here measures time (that is bench/run.py's job, on a noisy machine); they check
-that the shortcuts taken for speed never change a result.
+The transition table (``parser.ANCHORS``) and the handlers (``parser.HANDLERS``) are the
+design: these tests keep the docstring's diagram equal to the table, the handlers to the
+exits they declare, and the cheap tests made before the table to what the table takes.
+No test here measures time (that is bench/run.py's job, on a noisy machine).
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,33 +17,16 @@ from hypothesis import given
 from hypothesis import strategies as st_
 from pydantic import BaseModel
 
-from erc_parse import context as st
-from erc_parse import models
-from erc_parse.context import Ctx
-from erc_parse.parser import _ANCHOR_FIRST, _ANCHOR_LINES, _ANCHOR_START, _anchor
+from erc_parse import models, parse_text, parser
+from erc_parse.parser import _MAY_BE_ANCHOR, ANCHORS, HANDLER_EXITS, HANDLERS, diagram
 from erc_parse.reader import split_lines
 from erc_parse.sections import metadata
 from erc_parse.sections.common import LABEL, norm_label, split_cells, split_label
+from erc_parse.state import Page, State
 
 from .conftest import CORPUS_FILES, PAIRS, SAMPLE
 
-STATES = [
-    st.START,
-    st.HEADER,
-    st.SUMMARY,
-    st.NEW_HEADER,
-    st.DOCUMENTS,
-    st.DETAILS,
-    st.NEW_DETAILS,
-    st.NEW_OUTCOMES,
-    st.LESSONS,
-    st.FINDINGS,
-    st.RECOMMENDATIONS,
-    st.MR_RECOMMENDATION,
-    st.MR_RESPONSE,
-    st.KEY_ACTIONS,
-    st.PLAN,
-]
+SECTIONS = Path(parser.__file__).parent / "sections"
 
 
 def _all_lines() -> list[str]:
@@ -48,7 +35,7 @@ def _all_lines() -> list[str]:
     for path in files:
         for raw in split_lines(path.read_text(encoding="utf-8")):
             seen.setdefault(raw)
-    # Lines the corpus may lack, shaped like every anchor `_anchor` knows.
+    # Lines the corpus may lack, shaped like every anchor of the table.
     extra = [
         "Lessons",
         "Findings",
@@ -84,30 +71,80 @@ def _all_lines() -> list[str]:
 LINES = _all_lines()
 
 
+def test_the_docstring_diagram_is_the_table() -> None:
+    doc = parser.__doc__ or ""
+    shown = "\n".join(line[4:] if line.startswith("    ") else line for line in doc.split("\n"))
+    assert diagram() in shown, "parser.py's docstring is stale: paste parser.diagram() into it"
+
+
+def test_every_state_has_a_handler_and_every_anchor_a_known_target() -> None:
+    assert set(HANDLERS) == set(State)
+    assert {a.goto for a in ANCHORS} <= set(State)
+    assert {s for a in ANCHORS for s in a.fires} <= set(State)
+
+
+def test_only_the_parser_changes_the_state() -> None:
+    """Handlers return the next state; no section module assigns it."""
+    for path in SECTIONS.glob("*.py"):
+        assert not re.search(r"\.state\s*=[^=]", path.read_text(encoding="utf-8")), path.name
+
+
+def test_handlers_return_only_the_states_they_declare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over every real page, a handler returns nothing, its own state, or a declared exit."""
+    seen: set[tuple[State, State]] = set()
+    for state, handler in list(HANDLERS.items()):
+
+        def wrapped(p: Page, s: str, state: State = state, handler: Any = handler) -> State | None:
+            following = handler(p, s)
+            if following is not None and following is not state:
+                seen.add((state, following))
+            return following
+
+        monkeypatch.setitem(HANDLERS, state, wrapped)
+    for path in [SAMPLE, *CORPUS_FILES, *sorted(PAIRS.glob("*.txt"))]:
+        parse_text(path.read_text(encoding="utf-8"))
+    declared = {(state, exit) for state, exits in HANDLER_EXITS.items() for exit in exits}
+    assert seen <= declared, seen - declared
+    # The real pages take most of the declared exits (a declared exit nothing takes is suspect).
+    assert len(seen) >= len(declared) - 2, declared - seen
+
+
+def _cells(raw: str, layout: str) -> tuple[str, list[str] | None] | None:
+    s = raw.strip()
+    if not s:
+        return None
+    cells: list[str] | None = None
+    if layout == "table" and "|" in s:
+        cells = split_cells(s)
+        if cells is not None:
+            if not cells:
+                return None
+            s = " ".join(c for c in cells if c)
+    return s, cells
+
+
 @pytest.mark.parametrize("layout", ["plain", "table"])
-def test_anchor_precheck_covers_every_anchor(layout: str) -> None:
-    """`_line` calls `_anchor` only for lines passing the precheck: it must never hide an anchor."""
+def test_the_cheap_test_passes_every_line_an_anchor_takes(layout: str) -> None:
+    """The loop tries the table's rows only on lines `_MAY_BE_ANCHOR` passes: it must hide none."""
+    fired = 0
     for raw in LINES:
-        s = raw.strip()
-        if not s:
+        line = _cells(raw, layout)
+        if line is None:
             continue
-        cells: list[str] | None = None
-        if layout == "table" and "|" in s:
-            cells = split_cells(s)
-            if cells is not None:
-                if not cells:
-                    continue
-                s = " ".join(c for c in cells if c)
-        passes = s in _ANCHOR_LINES or _ANCHOR_START(s) is not None
-        if passes:
-            continue
-        for state in STATES:
-            ctx = Ctx(layout=layout, state=state)
-            try:
-                consumed = _anchor(ctx, 1, s, raw, cells)
-            except Exception:  # a fresh context may lack what a real one has: it was taken
-                consumed = True
-            assert not consumed, f"{state}: anchor {raw!r} fails the precheck"
+        s, cells = line
+        for anchor in ANCHORS:
+            if anchor.test(s, cells):
+                fired += 1
+                assert _MAY_BE_ANCHOR(s) is not None, f"{anchor.shape}: {raw!r} fails the cheap test"
+    assert fired > 100
+
+
+@given(st_.text(max_size=30))
+def test_the_cheap_test_passes_every_anchor_on_any_text(s: str) -> None:
+    for text in (s, "Document" + s, "Title" + s, "\u0663. Recommendation:" + s, "•" + s, "Title " + s):
+        stripped = text.strip()
+        if stripped and any(a.test(stripped, None) for a in ANCHORS):
+            assert _MAY_BE_ANCHOR(stripped) is not None, repr(text)
 
 
 def _full(cls: type[BaseModel]) -> dict[str, Any]:
@@ -186,31 +223,15 @@ def test_split_label_is_the_label_regex_on_any_text(s: str, pad: int) -> None:
         assert split_label(text) == _label_groups(text)
 
 
-def test_lookup_cache_is_transparent() -> None:
-    metadata._lookup_cache.clear()
-    for label in ("Evaluation Budget(US $)", "evaluation  budget (us $)", "Corporate Outcome 1", "Nope"):
-        first = metadata.lookup(label)
-        assert metadata.lookup(label) == first
+def test_lookup_reads_every_spelling_of_a_label() -> None:
     assert metadata.lookup("Evaluation Budget(US $)") == ("budget_usd", "money")
+    assert metadata.lookup("evaluation  budget (us $)") == ("budget_usd", "money")
     assert metadata.lookup("Corporate Outcome and Output") == ("corporate_outcomes", "bullets")
+    assert metadata.lookup("Corporate Outcomes (UNDP Strategic Plan 2008-20013)") == (
+        "corporate_outcomes",
+        "bullets",
+    )
     assert metadata.lookup("Nope") is None
-    long = "Status " + "x" * 200
-    assert metadata.lookup(long) is None and long not in metadata._lookup_cache
-
-
-def _starts_an_anchor(s: str) -> bool:
-    return s[:1] in _ANCHOR_FIRST or s[:1].isdecimal()
-
-
-def test_anchor_first_characters_cover_the_anchor_regex() -> None:
-    """`_run` tries `_ANCHOR_START` only on lines whose first character passes `_ANCHOR_FIRST`."""
-    hits = [raw.strip() for raw in LINES if raw.strip() and _ANCHOR_START(raw.strip()) is not None]
-    assert len(hits) > 10
-    assert all(_starts_an_anchor(s) for s in hits)
-
-
-@given(st_.text(max_size=30))
-def test_anchor_first_characters_cover_the_anchor_regex_on_any_text(s: str) -> None:
-    for text in (s, "Document" + s, "Title" + s, "\u0663. Recommendation:" + s, "•" + s):
-        if _ANCHOR_START(text) is not None:
-            assert _starts_an_anchor(text), repr(text)
+    assert metadata.lookup("Status " + "x" * 200) is None
+    # Asked twice, the same answer (the second comes from the per-spelling cache).
+    assert metadata.lookup("STATUS") == metadata.lookup("STATUS") == ("status", "text")
