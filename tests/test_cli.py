@@ -95,7 +95,9 @@ def test_every_command_is_documented() -> None:
 
     group = typer.main.get_command(app)
     commands = sorted(group.commands)  # type: ignore[attr-defined]
-    assert commands == sorted(["summary", "export", "convert", "check", "actions", "schema", "search"])
+    assert commands == sorted(
+        ["summary", "export", "convert", "check", "actions", "diff", "schema", "search"]
+    )
     text = DOCS.read_text(encoding="utf-8")
     for name in commands:
         assert re.search(rf"^## `?erc-parse {name}\b", text, re.M), f"{name} not in docs/cli.md"
