@@ -102,6 +102,7 @@ def test_no_arguments_shows_help() -> None:
         "scorecard",
         "report",
         "datasette",
+        "diff",
     ):
         assert name in result.output
 
@@ -124,6 +125,7 @@ def test_every_command_is_documented() -> None:
             "scorecard",
             "report",
             "datasette",
+            "diff",
         ]
     )
     text = DOCS.read_text(encoding="utf-8")

@@ -18,9 +18,10 @@ from erc_parse.reader import InputError, decode
 
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
+    from erc_parse.pagediff import diff
 
 __version__ = "0.1.0"
-__all__ = ["Evaluation", "InputError", "__version__", "parse_bytes", "parse_file", "parse_text"]
+__all__ = ["Evaluation", "InputError", "__version__", "diff", "parse_bytes", "parse_file", "parse_text"]
 
 
 def parse_text(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
@@ -55,4 +56,10 @@ def __getattr__(name: str) -> object:
         from erc_parse.models import Evaluation
 
         return Evaluation
+    if name == "diff":
+        # The module is pagediff, not diff: importing a submodule `diff` would replace this
+        # function with the module on the package.
+        from erc_parse.pagediff import diff
+
+        return diff
     raise AttributeError(name)

@@ -139,6 +139,12 @@ class GroupBy(StrEnum):
     none = "none"
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 # --- shared option bundles ------------------------------------------------------------
 
 Files = Annotated[
@@ -886,6 +892,52 @@ def datasette(
     with _output(output) as out:
         out.write(json.dumps(doc, indent=2, ensure_ascii=False))
         out.write("\n")
+
+
+@app.command(cls=_Command)
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier dump file, or folder of dumps.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The later dump file, or folder of dumps.")],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text, JSON, or Markdown (for a PR or an e-mail).")
+    ] = DiffFormat.text,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 if anything changed, 0 if nothing did.")
+    ] = False,
+    as_of: AsOf = None,
+) -> None:
+    """Show what changed between two downloads of the same pages (files or folders).
+
+    In folders, pages pair by relative path, else by identity (the same kind of page with
+    the same title, commissioning unit and plan period); unpaired pages are listed as only
+    in old or only in new. Source path and sha256, the order of diagnostics and
+    whitespace alone are not changes. Highlighted: key-action status changes, due months pushed
+    later, and actions newly overdue: overdue as of --as-of in NEW (open, due month ended
+    before the date) but not in OLD at that date. Exit 2 on an input that cannot be read.
+    """
+    from erc_parse.diffreport import format_json, format_markdown, format_text
+    from erc_parse.pagediff import DiffError, has_changes
+    from erc_parse.pagediff import diff as compare
+
+    day = _as_of(as_of)
+    try:
+        result = compare(old, new, as_of=day)
+    except DiffError as exc:
+        _fail(str(exc))
+    if fmt is DiffFormat.json:
+        sys.stdout.write(format_json(result))
+    elif fmt is DiffFormat.markdown:
+        sys.stdout.write(format_markdown(result))
+    elif sys.stdout.isatty():
+        from erc_parse.diffreport import text_lines
+
+        console = _console()
+        for line, style in text_lines(result):
+            console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+    else:
+        sys.stdout.write(format_text(result))
+    if exit_code and has_changes(result):
+        raise typer.Exit(EXIT_FOUND)
 
 
 def main() -> None:
