@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from erc_parse import parse_file
-from erc_parse.actions import ActionRow, due_date, flatten, label, parse_as_of
+from erc_parse.actions import ActionRow, due_date, flatten, label, parse_as_of, render_table
 from erc_parse.models import Evaluation, KeyAction, ManagementResponse, Metadata, Source
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "ilms-western-balkans-2018.txt"
@@ -115,3 +115,196 @@ def test_sample_key_actions() -> None:  # parser
     overdue = [r for r in rows if r.overdue]
     assert len(overdue) == 7
     assert sorted(r.days_overdue or 0 for r in overdue) == [61, 61, 92, 92, 92, 92, 184]
+
+
+# --- the flat rows, field by field (issue 15, point 9) -----------------------------------------
+
+
+def mixed() -> Evaluation:
+    return Evaluation(
+        source=Source(path="cpd.txt", sha256="b" * 64),
+        metadata=Metadata(title="Mid-term review of the Country Programme"),
+        management_responses=[
+            ManagementResponse(
+                recommendation_number=2,
+                key_actions=[
+                    KeyAction(
+                        number="2.1",
+                        text="Hold a  joint review\nwith the ministry of the indicators in the results"
+                        " framework, and agree revised targets for 2020 and 2021.",
+                        responsible="Programme Unit, M&E Specialist",
+                        due="2019-06",
+                        status="Overdue-Not Initiated",
+                    ),
+                    KeyAction(number=None, text="Publish the report.", status="No Longer Applicable"),
+                ],
+            ),
+            ManagementResponse(
+                recommendation_number=None,
+                key_actions=[KeyAction(number="3.1", text="Train staff.", responsible="HR", due="2020-03")],
+            ),
+        ],
+    )
+
+
+def test_flat_rows_exactly() -> None:
+    common = {"evaluation": "Mid-term review of the Country Programme", "evaluation_id": "b" * 64}
+    assert flatten([mixed()], AS_OF) == [
+        ActionRow(
+            **common,
+            source_path="cpd.txt",
+            recommendation_number=2,
+            action_number="2.1",
+            text="Hold a  joint review\nwith the ministry of the indicators in the results framework,"
+            " and agree revised targets for 2020 and 2021.",
+            responsible="Programme Unit, M&E Specialist",
+            due="2019-06",
+            status="Overdue-Not Initiated",
+            overdue=True,
+            days_overdue=184,
+        ),
+        ActionRow(
+            **common,
+            source_path="cpd.txt",
+            recommendation_number=2,
+            action_number=None,
+            text="Publish the report.",
+            responsible=None,
+            due=None,
+            status="No Longer Applicable",
+            overdue=False,
+            days_overdue=None,
+        ),
+        ActionRow(
+            **common,
+            source_path="cpd.txt",
+            recommendation_number=None,
+            action_number="3.1",
+            text="Train staff.",
+            responsible="HR",
+            due="2020-03",
+            status=None,
+            overdue=False,
+            days_overdue=None,
+        ),
+    ]
+    assert ActionRow.columns() == (
+        "evaluation",
+        "evaluation_id",
+        "source_path",
+        "recommendation_number",
+        "action_number",
+        "text",
+        "responsible",
+        "due",
+        "status",
+        "overdue",
+        "days_overdue",
+    )
+    assert flatten([mixed()], AS_OF)[2].as_dict() == {
+        **common,
+        "source_path": "cpd.txt",
+        "recommendation_number": None,
+        "action_number": "3.1",
+        "text": "Train staff.",
+        "responsible": "HR",
+        "due": "2020-03",
+        "status": None,
+        "overdue": False,
+        "days_overdue": None,
+    }
+
+
+def test_sample_overdue_rows_exactly() -> None:  # parser
+    rows = flatten([parse_file(SAMPLE)], AS_OF, overdue_only=True)
+    assert {r.evaluation for r in rows} == {
+        "Promoting Inclusive Labour Market Solutions in the Western Balkans"
+    }
+    assert {r.source_path for r in rows} == {str(SAMPLE)}
+    assert [(r.recommendation_number, r.action_number, r.due, r.status, r.days_overdue) for r in rows] == [
+        (4, "4.1", "2019-09", "Initiated", 92),
+        (5, "5.1", "2019-10", "Initiated", 61),
+        (5, "5.2", "2019-10", "Initiated", 61),
+        (8, "8.1", "2019-09", "Initiated", 92),
+        (9, "9.3", "2019-06", "Initiated", 184),
+        (10, "10.1", "2019-09", "Initiated", 92),
+        (11, "11.1", "2019-09", "Initiated", 92),
+    ]
+
+
+# --- the table, as a person sees it at 80 columns (issue 14 point 13, issue 15 point 9) ---------
+
+
+def rendered(rows: list[ActionRow], width: int = 80) -> str:
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    render_table(rows, Console(file=out, width=width, color_system=None, highlight=False), AS_OF)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+def test_table_at_80_columns_wraps_the_action_text_and_shows_every_field() -> None:
+    assert rendered(flatten([mixed()], AS_OF)) == (
+        "Mid-term review of the Country Programme\n"
+        "Action   Due       Status        Overdue   Key action → responsible\n"
+        "────────────────────────────────────────────────────────────────────────────────\n"
+        "2.1      2019-06   Overdue-Not     184 d   Hold a joint review with the ministry\n"
+        "                   Initiated               of the indicators in the results\n"
+        "                                           framework, and agree revised targets\n"
+        "                                           for 2020 and 2021.\n"
+        "                                           → Programme Unit, M&E Specialist\n"
+        "\n"
+        "rec 2              No Longer               Publish the report.\n"
+        "                   Applicable\n"
+        "\n"
+        "3.1      2020-03                           Train staff.\n"
+        "                                           → HR\n"
+        "3 key actions, 1 overdue as of 2019-12-31\n"
+    )
+
+
+def test_sample_table_at_80_columns() -> None:  # parser
+    rows = flatten([parse_file(SAMPLE)], AS_OF)
+    assert rendered([*rows[:2], *(r for r in rows if r.action_number == "5.1")]) == (
+        "Promoting Inclusive Labour Market Solutions in the Western Balkans\n"
+        "Action   Due       Status      Overdue   Key action → responsible\n"
+        "────────────────────────────────────────────────────────────────────────────────\n"
+        "1.1      2018-12   Completed             Develop strategic framework on the\n"
+        "                                         regional and national level priority\n"
+        "                                         actions to tackle policy and\n"
+        "                                         institutional gaps for pursuing\n"
+        "                                         integrated provision of inclusive\n"
+        "                                         employment and social services\n"
+        "                                         → SDT IRH/ ES, UNDP COs/NPC, ILO DWT/CO\n"
+        "                                         ES, ILO CTA and NCs\n"
+        "\n"
+        "1.2      2018-11   Completed             Develop a project proposal for the\n"
+        "                                         Phase II for endorsement by the\n"
+        "                                         national partners and potential donors\n"
+        "                                         → SDT IRH/ES, UNDP COs /NPC, ILO DWT/CO\n"
+        "                                         Budapest\n"
+        "\n"
+        "5.1      2019-10   Initiated      61 d   UNDP and ILO project team to develop a\n"
+        "                                         joint plan for approaching bilateral\n"
+        "                                         and multilateral donors to explore\n"
+        "                                         funding opportunities.\n"
+        "                                         → SDT IRH/TL and ES ILO DWT/CO Budapest\n"
+        "3 key actions, 1 overdue as of 2019-12-31\n"
+    )
+
+
+def test_one_table_per_evaluation() -> None:
+    other = evaluation(("2019-01", "Initiated"), title="Other")
+    text = rendered(flatten([mixed(), other], AS_OF))
+    assert text.endswith(
+        "3.1      2020-03                           Train staff.\n"
+        "                                           → HR\n"
+        "\n"
+        "Other\n"
+        "Action   Due       Status      Overdue   Key action → responsible\n"
+        "────────────────────────────────────────────────────────────────────────────────\n"
+        "3.1      2019-01   Initiated     334 d   do 1\n"
+        "4 key actions, 2 overdue as of 2019-12-31\n"
+    )

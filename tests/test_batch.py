@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -14,9 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from erc_parse import parse_file
-from erc_parse.batch import convert, plan
+from erc_parse.batch import MissingSource, convert, plan
 from erc_parse.cli import app
-from erc_parse.export import atomic_open
+from erc_parse.export import OutputError, atomic_open
 from erc_parse.export.csvout import TABLES
 from erc_parse.models import Evaluation
 
@@ -102,12 +105,16 @@ def test_same_file_twice_is_converted_once(tree: Path, tmp_path: Path) -> None:
     assert report.failed == [] and report.renamed == []
 
 
-def test_missing_source_is_reported_and_the_rest_converted(tmp_path: Path) -> None:
+def test_a_missing_source_is_exit_2_before_any_work_and_no_out_is_made(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run("convert", tmp_path / "nope", GOOD["plans/1606.txt"], "--out", out)
-    assert result.exit_code == 1
-    assert "nope" in result.stderr and "no such file" in result.stderr
-    assert (out / "1606.json").exists()
+    result = run("convert", GOOD["plans/1606.txt"], tmp_path / "nope", "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"erc-parse: error: {tmp_path / 'nope'}: no such file or folder\n"
+    assert not out.exists()
+    with pytest.raises(MissingSource) as info:
+        convert([str(tmp_path / "nope")], out)
+    assert info.value.filename == str(tmp_path / "nope")
+    assert not out.exists()
 
 
 def test_out_must_be_a_folder(tmp_path: Path) -> None:
@@ -239,14 +246,16 @@ def test_discover_names_each_input_relative_to_its_source(tree: Path, spelling: 
     assert any(os.sep in rel for _, rel in found)  # the tree has a subfolder
 
 
-def test_an_out_that_cannot_be_made_is_reported_per_input_not_raised(tree: Path, tmp_path: Path) -> None:
+def test_an_out_that_cannot_be_made_stops_the_batch_with_one_line(tree: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("OUT would have to be a folder inside this file")
-    report = convert([str(tree)], blocker / "out", jobs=1)
-    assert report.converted == 0
-    assert len(report.failed) == len(GOOD) + 1  # every input, the binary one with its own reason
-    assert sum(reason == "not a directory" for _, reason in report.failed) == len(GOOD)
+    with pytest.raises(OutputError) as info:
+        convert([str(tree)], blocker / "out", jobs=1)
+    assert str(info.value) == f"cannot write {blocker / 'out'}: a part of the path is not a folder"
     assert blocker.read_text().startswith("OUT would")
+    result = run("convert", tree, "--out", "/proc/erc-parse-out")
+    assert result.exit_code == 2
+    assert result.stderr == "erc-parse: error: cannot write /proc/erc-parse-out: /proc takes no new files\n"
 
 
 def test_an_interruption_in_on_result_stops_the_workers_before_the_staging_folder_goes(
@@ -286,3 +295,92 @@ def test_an_interruption_in_on_result_stops_the_workers_before_the_staging_folde
     assert not [p for p in out.rglob("*") if p.name.startswith(".")]
     for path in out.rglob("*.json"):
         Evaluation.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+# --- stale staging folders (issue 14, point 10) ----------------------------------------------
+
+KILLED_RUN = """
+import os, signal, sys
+from erc_parse.batch import convert
+
+def die(source, error):
+    os.kill(os.getpid(), signal.SIGKILL)  # mid-batch, as a power cut would: no clean-up runs
+
+convert([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), on_result=die)
+"""
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_killed_run_leaves_staging_that_the_next_run_removes(tree: Path, tmp_path: Path, jobs: str) -> None:
+    import subprocess
+
+    from erc_parse.batch import STAGING_PREFIX
+
+    out = tmp_path / "out"
+    # In a session of its own, so that the pool workers it orphans can be ended with it.
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_RUN, str(tree), str(out), jobs],
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert killed.wait(timeout=120) == -9
+        stale = [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+        assert len(stale) == 1 and stale[0].is_dir()
+        assert stale[0].name.startswith(f"{STAGING_PREFIX}{killed.pid}-")
+        _next_run_removes_it(tree, out, jobs)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(killed.pid, signal.SIGKILL)
+
+
+def _next_run_removes_it(tree: Path, out: Path, jobs: str) -> None:
+    from erc_parse.batch import STAGING_PREFIX
+
+    # A live run's folder (this process's id) and a folder without an id are left alone.
+    live = out / f"{STAGING_PREFIX}{os.getpid()}-live.tmp"
+    (live / str(os.getpid())).mkdir(parents=True)
+    unknown = out / f"{STAGING_PREFIX}olderformat.tmp"
+    unknown.mkdir()
+    result = run("convert", tree, "--out", out, "--jobs", jobs)
+    assert result.exit_code == 1  # broken.txt
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == sorted(
+        [live.name, unknown.name]
+    )
+    assert len(list(out.rglob("*.json"))) == len(GOOD)
+
+
+def test_staging_is_stale_only_when_the_run_that_made_it_is_gone(tmp_path: Path) -> None:
+    from erc_parse.batch import STAGING_PREFIX, remove_stale_staging
+
+    dead = _dead_pid()
+    gone = tmp_path / f"{STAGING_PREFIX}{dead}-a.tmp"
+    (gone / str(dead)).mkdir(parents=True)
+    (gone / str(dead) / ".x.json.0123abcd.tmp").write_text("half")
+    orphaned = tmp_path / f"{STAGING_PREFIX}{dead}-b.tmp"
+    (orphaned / str(os.getpid())).mkdir(parents=True)  # a worker still alive does not keep it
+    owner_alive = tmp_path / f"{STAGING_PREFIX}{os.getpid()}-c.tmp"
+    owner_alive.mkdir()  # just made: its workers have not started yet
+    not_staging = tmp_path / f"{STAGING_PREFIX}{dead}-d"  # no .tmp: not a name we make
+    not_staging.mkdir()
+    assert sorted(remove_stale_staging(tmp_path)) == sorted([str(gone), str(orphaned)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([owner_alive.name, not_staging.name])
+
+
+def test_a_reused_pid_does_not_keep_a_folder_older_than_its_process(tmp_path: Path) -> None:
+    """After a power cut the dead run's id may belong to a newer process: its start time tells."""
+    from erc_parse.batch import STAGING_PREFIX, remove_stale_staging
+
+    old = tmp_path / f"{STAGING_PREFIX}{os.getpid()}-old.tmp"
+    old.mkdir()
+    long_ago = time.time() - 10 * 365 * 86400
+    os.utime(old, (long_ago, long_ago))
+    assert remove_stale_staging(tmp_path) == [str(old)]

@@ -37,11 +37,17 @@ def run(*args: object, input: str | bytes | None = None, env: dict[str, str] | N
     return runner.invoke(app, [str(a) for a in args], input=input, env=env)
 
 
-def one_error_line(result: Any) -> str:
-    """The error contract: exactly one line on stderr, and no traceback anywhere."""
+def one_error_line(result: Any, *, closing: str | None = None) -> str:
+    """The error contract: exactly one line on stderr, and no traceback anywhere.
+
+    ``check`` closes its report with a count line on stderr, given as ``closing``.
+    """
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines: list[str] = result.stderr.strip().splitlines()
+    if closing is not None:
+        assert lines[-1:] == [closing], result.stderr
+        lines.pop()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("erc-parse: error: ")
     return lines[0]
@@ -103,6 +109,51 @@ def test_every_command_is_documented() -> None:
         assert option in text
 
 
+@pytest.mark.parametrize(
+    ("command", "usage", "argument"),
+    [
+        (
+            "summary",
+            "erc-parse summary [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "export",
+            "erc-parse export [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "check",
+            "erc-parse check [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "actions",
+            "erc-parse actions [OPTIONS] FILE...",
+            "  FILE...  Dump files to read; '-' reads standard input.  [required]",
+        ),
+        (
+            "convert",
+            "erc-parse convert [OPTIONS] SRC...",
+            "  SRC...  Dump files and folders (searched for *.txt).  [required]",
+        ),
+        (
+            "search",
+            "erc-parse search [OPTIONS] DB QUERY",
+            "  DB     Database written by --format sqlite.  [required]",
+        ),
+    ],
+)
+def test_help_shows_arguments_as_typed(command: str, usage: str, argument: str) -> None:
+    """`FILE...`, as a person types it; not typer's `{FILE}...` and `FILE <list[str]>`."""
+    result = runner.invoke(app, [command, "--help"], prog_name="erc-parse", env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Usage: {usage}"
+    assert argument in lines
+    assert "<list[str]>" not in result.stdout and "<str>" not in result.stdout and "{" not in lines[0]
+
+
 def test_import_is_lean() -> None:
     """Start-up cost: importing the CLI must not pull in rich, pydantic or the parser."""
     import subprocess
@@ -143,12 +194,39 @@ def test_stdin_only_once() -> None:
     assert "standard input" in one_error_line(result)
 
 
+CHECK_UNREADABLE = "1 file: 1 unreadable, 0 errors, 0 warnings (0 ignored)"
+
+
+def closing(command: str) -> str | None:
+    return CHECK_UNREADABLE if command == "check" else None
+
+
 @pytest.mark.parametrize("command", ["summary", "export", "actions", "check"])
 def test_binary_file_is_exit_2_one_line(command: str, binary_file: Path) -> None:
     result = run(command, binary_file)
     assert result.exit_code == 2
-    line = one_error_line(result)
-    assert str(binary_file) in line and "binary" in line
+    line = one_error_line(result, closing=closing(command))
+    assert line == f"erc-parse: error: {binary_file}: input is a PDF file, not a text dump"
+
+
+@pytest.mark.parametrize("command", ["summary", "export", "actions", "check"])
+def test_a_pdf_without_nul_bytes_and_html_are_named(command: str, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.txt"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Title (Final Evaluation) >>\nendobj\n%%EOF\n")
+    result = run(command, pdf)
+    assert result.exit_code == 2
+    assert (
+        one_error_line(result, closing=closing(command))
+        == f"erc-parse: error: {pdf}: input is a PDF file, not a text dump"
+    )
+    page = tmp_path / "page.txt"
+    page.write_text("<!DOCTYPE html>\n<html><body>Evaluation Plan: 2018-2021</body></html>\n")
+    result = run(command, page)
+    assert result.exit_code == 2
+    assert one_error_line(result, closing=closing(command)) == (
+        f"erc-parse: error: {page}: input is an HTML page, not a text dump: save the page as text"
+        " (Save Page As, Text Files) and give that file"
+    )
 
 
 def test_binary_stdin_is_exit_2() -> None:
@@ -161,7 +239,7 @@ def test_binary_stdin_is_exit_2() -> None:
 def test_missing_file_is_exit_2_one_line(command: str, tmp_path: Path) -> None:
     result = run(command, tmp_path / "nope.txt")
     assert result.exit_code == 2
-    assert "no such file" in one_error_line(result)
+    assert "no such file" in one_error_line(result, closing=closing(command))
 
 
 def test_directory_is_exit_2_one_line(tmp_path: Path) -> None:
@@ -383,8 +461,8 @@ def test_check_unreadable_is_exit_2_but_checks_the_rest(
     fake_parse.append(Diagnostic(line=1, severity="error", code="bad", message="m"))
     result = run("check", binary_file, EVAL_A)
     assert result.exit_code == 2
-    one_error_line(result)
-    assert f"{EVAL_A}:1: error bad m" in result.stdout
+    one_error_line(result, closing="2 files: 1 unreadable, 1 error, 0 warnings (0 ignored)")
+    assert result.stdout == f"{EVAL_A}:1: error bad m\n"
 
 
 def test_check_empty_file_warns(empty_file: Path) -> None:

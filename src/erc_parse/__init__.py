@@ -31,7 +31,11 @@ def parse_text(text: str, *, path: str | None = None, sha256: str | None = None)
 
 
 def parse_bytes(data: bytes, *, path: str | None = None) -> Evaluation:
-    """Decode (UTF-8, UTF-16 with BOM, cp1252/latin-1) and parse; ``InputError`` if binary."""
+    """Decode (UTF-8, UTF-16 with or without BOM, cp1252/latin-1) and parse.
+
+    ``InputError`` for what is not a text dump: binary data, or a PDF, Office, ZIP or
+    HTML file (named in the message).
+    """
     import hashlib  # here, not at the top: OpenSSL's loading is a start-up cost `--version` skips
 
     text = decode(data)

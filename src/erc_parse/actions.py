@@ -151,46 +151,49 @@ def flatten(
 def render_table(rows: Sequence[ActionRow], console: Console, as_of: dt.date) -> None:
     """One table per evaluation (titles are too long for a column), overdue rows in red.
 
-    The short columns are pinned to their content width so that, on a narrow
-    terminal, only the responsible unit wraps and the action text is cut.
+    Built to be read at 80 columns: the short fields keep their width, and the action's
+    text, with its responsible unit on the line after the arrow, takes all that is left
+    and wraps, never cut. Rows are set apart by a blank line, since most span several.
     """
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
     groups: dict[str, list[ActionRow]] = {}
     for row in rows:
         groups.setdefault(row.evaluation_id, []).append(row)
-    for group in groups.values():
-        cells = [
-            (
-                "" if r.recommendation_number is None else str(r.recommendation_number),
-                r.action_number or "",
-                r.due or "",
-                r.status or "",
-                f"{r.days_overdue} d" if r.overdue else "",
+    for i, group in enumerate(groups.values()):
+        if i:
+            console.print()
+        table = Table(
+            title=Text(group[0].evaluation, style="bold"),
+            title_justify="left",
+            expand=True,
+            box=box.SIMPLE_HEAD,
+            show_lines=True,
+            show_edge=False,
+            pad_edge=False,
+        )
+        table.add_column("Action", no_wrap=True)
+        table.add_column("Due", no_wrap=True)
+        # Long statuses wrap at their space ("Overdue-Not" / "Initiated"), leaving the width
+        # to the action's text.
+        table.add_column("Status", max_width=11)
+        table.add_column("Overdue", justify="right", no_wrap=True)
+        table.add_column("Key action → responsible", ratio=1, overflow="fold")
+        for r in group:
+            number = r.action_number or (
+                "" if r.recommendation_number is None else f"rec {r.recommendation_number}"
             )
-            for r in group
-        ]
-        table = Table(title=Text(group[0].evaluation, style="bold"), title_justify="left", expand=True)
-        for i, (name, justify) in enumerate(
-            (
-                ("Rec", "right"),
-                ("Action", "left"),
-                ("Due", "left"),
-                ("Status", "left"),
-                ("Overdue", "right"),
-            )
-        ):
-            width = max(len(name), *(len(c[i]) for c in cells))
-            table.add_column(name, justify=justify, no_wrap=True, min_width=width)  # type: ignore[arg-type]
-        # With expand=True the ratio columns share what the pinned ones leave.
-        table.add_column("Responsible", overflow="fold", ratio=1)
-        table.add_column("Key action", overflow="ellipsis", no_wrap=True, ratio=1)
-        for r, c in zip(group, cells, strict=True):
+            text = Text(" ".join(r.text.split()))
+            if r.responsible:
+                text.append("\n→ " + " ".join(r.responsible.split()), style="dim")
             table.add_row(
-                *(Text(value) for value in c),
-                Text(r.responsible or ""),
-                Text(" ".join(r.text.split())),
+                Text(number),
+                Text(r.due or ""),
+                Text(r.status or ""),
+                Text(f"{r.days_overdue} d" if r.overdue else ""),
+                text,
                 style="red" if r.overdue else None,
             )
         console.print(table)

@@ -24,6 +24,7 @@ and the rename into OUT, which is all that touches the shared folder, is cheap.
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import importlib
@@ -36,7 +37,16 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
 
-__all__ = ["Report", "Task", "convert", "discover", "error_message", "plan"]
+__all__ = [
+    "MissingSource",
+    "Report",
+    "Task",
+    "convert",
+    "discover",
+    "error_message",
+    "plan",
+    "remove_stale_staging",
+]
 
 Format = Literal["json", "csv", "sqlite"]
 #: A unit of work: (input path, output path). Plain tuples pickle cheaply to workers.
@@ -54,6 +64,10 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+class MissingSource(FileNotFoundError):
+    """A source named to :func:`convert` does not exist (``filename`` says which)."""
 
 
 def error_message(exc: BaseException) -> str:
@@ -182,6 +196,10 @@ def _write_csv_folder(ev: Evaluation, target: str, staging: str | None = None) -
 
     from erc_parse.export.csvout import write_tables
 
+    if os.path.islink(target):
+        # Written through to the folder the link names, which keeps the link; staging is on
+        # OUT's file system, not necessarily on the target's.
+        target, staging = os.path.realpath(target), None
     parent, name = os.path.split(target)
     os.makedirs(target, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=staging or parent or ".")
@@ -205,14 +223,23 @@ def _write_csv_folder(ev: Evaluation, target: str, staging: str | None = None) -
 def _convert_one(
     task: Task, fmt: Format, staging_root: str | None = None
 ) -> tuple[str, str | None, Evaluation | None]:
-    """Worker body: never raises, so one bad file cannot stop the pool."""
+    """Worker body: a bad input is returned as its error, so one bad file cannot stop the pool.
+
+    An output that cannot be written raises ``OutputError`` instead: a full disk or a
+    read-only folder would fail every input after it alike, so the batch stops there.
+    """
+    from erc_parse.export import OutputError, output_error
+
     source, target = task
     try:
         from erc_parse import parse_file
 
         ev = parse_file(source)
-        if fmt == "sqlite":
-            return source, None, ev
+    except Exception as exc:
+        return source, error_message(exc), None
+    if fmt == "sqlite":
+        return source, None, ev
+    try:
         parent = os.path.dirname(target)
         if parent:
             # Asked every time (a cheap stat): a cache would go stale if the folder
@@ -227,9 +254,11 @@ def _convert_one(
             with atomic_open(target, staging=staging) as fh:
                 fh.write(ev.model_dump_json(indent=2))
                 fh.write("\n")
-        return source, None, None
-    except Exception as exc:
+    except OSError as exc:
+        raise OutputError(output_error(target, exc)) from None
+    except Exception as exc:  # a writer bug: this input fails, the batch goes on
         return source, error_message(exc), None
+    return source, None, None
 
 
 def _work_json(task: Task, staging_root: str | None = None) -> tuple[str, str | None, None]:
@@ -319,6 +348,10 @@ def convert(
     an error there propagates (nothing was written: it is one transaction).
     """
     out = os.fspath(out)
+    for src in sources:
+        if not os.path.exists(src):
+            # A mistyped SRC is a usage error, found before any work or any folder is made.
+            raise MissingSource(errno.ENOENT, "no such file or folder", src)
     tasks, report = plan(sources, out, fmt)
     if on_result is not None:
         for missing, reason in report.failed:
@@ -355,19 +388,80 @@ def convert(
     return report
 
 
-def _make_staging_root(out: str) -> str | None:
-    """The staging folder under OUT, or None where it cannot be made.
+def _make_staging_root(out: str) -> str:
+    """The staging folder under OUT (created with OUT if needed), after removing stale ones.
 
-    Without it every output gets its temporary beside it, as before; and an OUT that
-    cannot be written is then reported for each input, as convert promises, not raised.
+    Its name carries this process's id, ``.erc-parse-staging-<pid>-<random>.tmp``, so a
+    later run can tell a folder left by a killed run from one a live run is using.
+    ``OutputError`` when OUT cannot be made or written: nothing could be converted.
     """
     import tempfile
 
+    from erc_parse.export import OutputError, output_error
+
     try:
         os.makedirs(out, exist_ok=True)
-        return tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".tmp", dir=out)
-    except OSError:
+        remove_stale_staging(out)
+        return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", suffix=".tmp", dir=out)
+    except OSError as exc:
+        raise OutputError(output_error(out, exc)) from None
+
+
+def _started(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), where /proc tells; else None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        with open("/proc/stat", "rb") as fh:
+            boot = next(int(line.split()[1]) for line in fh if line.startswith(b"btime "))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError, StopIteration):
         return None
+
+
+def _alive(pid: int, since: float) -> bool:
+    """Whether process ``pid`` may be the one that made a folder last written at ``since``.
+
+    A process whose id was given again after a reboot (a power cut) started after the
+    folder was last written to, so it is not its owner.
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0
+    started = _started(pid)
+    return started is None or started <= since + 2  # /proc counts in clock ticks; boot time in seconds
+
+
+def remove_stale_staging(out: str | os.PathLike[str]) -> list[str]:
+    """Remove the staging folders that killed runs left in ``out``; return their paths.
+
+    A staging folder is stale when the run that made it (the pid in its name) is gone: a
+    SIGKILL or a power cut skips the removal at the end of a run. Its pool workers may
+    outlive it, orphaned, but they can no longer hand a result to anyone, and what they
+    might still rename into OUT is complete. A live concurrent run's folder is left alone,
+    and so is a folder whose name does not carry a pid.
+    """
+    import re
+    import shutil
+
+    removed = []
+    pattern = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-[^/]*\.tmp")
+    with os.scandir(out) as entries:
+        found = [
+            (e.path, int(m.group(1))) for e in entries if (m := pattern.fullmatch(e.name)) and e.is_dir()
+        ]
+    for root, owner in found:
+        try:
+            written = os.stat(root).st_mtime
+        except OSError:
+            continue  # removed meanwhile
+        if not _alive(owner, written):
+            shutil.rmtree(root, ignore_errors=True)
+            removed.append(root)
+    return removed
 
 
 def _remove_staging_root(root: str, out: str, out_existed: bool) -> None:

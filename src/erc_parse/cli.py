@@ -10,8 +10,8 @@ Typer. (``erc-parse --version`` alone does not even import Typer: the console sc
 
 Exit codes: 0 success; 1 failures found (``check``: errors, or warnings with
 ``--strict``; ``convert``: some inputs failed); 2 an input could not be read or is
-not text, an output could not be written, or bad usage. Errors are one line on
-stderr, never a traceback.
+not text (or a ``convert`` source does not exist), an output could not be written, or
+bad usage. Errors are one line on stderr, never a traceback.
 
 Unlike the rest of the package, this module does not use ``from __future__ import
 annotations``: typer reads every command's signature at start-up, and evaluating
@@ -23,15 +23,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import IO, TYPE_CHECKING, Annotated, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 if TYPE_CHECKING:
     import datetime as dt
     from types import ModuleType
 
     from rich.console import Console
+    from typer._click.core import Context
 
     from erc_parse.models import Evaluation
 
@@ -43,8 +45,8 @@ app = typer.Typer(
     help="Turn text dumps of UNDP Evaluation Resource Centre pages into structured data.",
     epilog=(
         "Exit codes: 0 ok; 1 failures found (check: errors, or warnings with --strict;"
-        " convert: some inputs failed); 2 an input could not be read or is not text,"
-        " an output could not be written, or bad usage."
+        " convert: some inputs failed); 2 an input could not be read or is not text"
+        " (or a convert source does not exist), an output could not be written, or bad usage."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -85,6 +87,43 @@ class SearchFormat(StrEnum):
     json = "json"
 
 
+# --- help text: FILE... for arguments ----------------------------------------------------
+
+
+class _Argument(TyperArgument):
+    """An argument shown as ``FILE...`` in usage and help, as a person types it.
+
+    Typer shows a required list argument as ``{FILE}...`` in the usage line and as
+    ``FILE <list[str]>`` among the arguments: Python's type, not the user's.
+    """
+
+    def _shown(self) -> str:
+        name = self.metavar or (self.name or "").upper()
+        return f"{name}..." if self.nargs != 1 else name
+
+    def get_usage_pieces(self, ctx: "Context") -> list[str]:
+        return [self._shown() if self.required else f"[{self._shown()}]"]
+
+    def display_type_rich(self, ctx: "Context") -> str | None:
+        return None
+
+    def get_help_record(self, ctx: "Context") -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        return None if record is None else (self._shown(), record[1])
+
+
+class _Command(TyperCommand):
+    """Every command's arguments shown as :class:`_Argument` shows them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                # Typer builds the arguments before the command and offers no hook for their
+                # class; the subclass only changes how they are displayed.
+                param.__class__ = _Argument
+
+
 # --- shared option bundles ------------------------------------------------------------
 
 Files = Annotated[
@@ -101,7 +140,7 @@ Output = Annotated[
         "-o",
         "--output",
         metavar="PATH",
-        help="Write here instead of standard output (atomically: all or nothing).",
+        help="Write here instead of standard output (a file atomically: all or nothing).",
         show_default=False,
     ),
 ]
@@ -201,14 +240,13 @@ def _output(path: str | None) -> Iterator[IO[str]]:
     if path is None or path == "-":
         yield sys.stdout
         return
-    from erc_parse.batch import error_message
-    from erc_parse.export import atomic_open
+    from erc_parse.export import atomic_open, output_error
 
     try:
         with atomic_open(path, newline="") as fh:
             yield fh
     except OSError as exc:
-        _fail(f"cannot write {path}: {error_message(exc)}")
+        _fail(output_error(path, exc))
 
 
 def _sqlite(*needs: str) -> "ModuleType":
@@ -246,7 +284,7 @@ def _root(
 # --- commands ----------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 def summary(files: Files, as_of: AsOf = None) -> None:
     """Show what each dump contains, readable in ten seconds."""
     from erc_parse.summary import render
@@ -255,7 +293,7 @@ def summary(files: Files, as_of: AsOf = None) -> None:
     render([ev for _, ev in _load(files)], _console(), day)
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     files: Files,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.json,
@@ -279,14 +317,16 @@ def export(
         assert output is not None
         if os.path.exists(output) and not os.path.isdir(output):
             _fail(f"-o {output}: exists and is not a folder (CSV export writes nine tables)")
-        from erc_parse.batch import error_message
+        from erc_parse.export import output_error
         from erc_parse.export.csvout import write_tables
 
         evaluations = [ev for _, ev in _load(files)]
         try:
             write_tables(evaluations, output)
         except OSError as exc:
-            _fail(f"cannot write {output}: {error_message(exc)}")
+            # A table name taken by a folder is named; otherwise the folder the user gave.
+            where = exc.filename if isinstance(exc, IsADirectoryError) and exc.filename else output
+            _fail(output_error(where, exc))
         return
 
     from erc_parse.export.jsonout import write_json, write_jsonl
@@ -299,7 +339,7 @@ def export(
             write_json(evaluations, out, single=len(files) == 1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def convert(
     sources: Annotated[
         list[str],
@@ -331,20 +371,16 @@ def convert(
     ] = None,
 ) -> None:
     """Convert many dumps, one output per input, in parallel; bad files are skipped."""
+    from erc_parse.batch import MissingSource
     from erc_parse.batch import convert as run
-    from erc_parse.batch import error_message
+    from erc_parse.export import OutputError, output_error
 
     if fmt is ConvertFormat.sqlite:
         _sqlite("write_database")
         if os.path.isdir(out):
             _fail(f"--out {out}: is a folder; --format sqlite writes a database file")
-    else:
-        if os.path.exists(out) and not os.path.isdir(out):
-            _fail(f"--out {out}: exists and is not a folder")
-        try:
-            os.makedirs(out, exist_ok=True)
-        except OSError as exc:
-            _fail(f"cannot create {out}: {error_message(exc)}")
+    elif os.path.exists(out) and not os.path.isdir(out):
+        _fail(f"--out {out}: exists and is not a folder")
 
     # A progress bar only on a terminal; elsewhere (CI, a pipe, a benchmark) rich is never
     # imported, which is about a tenth of the command's start-up.
@@ -394,8 +430,12 @@ def convert(
             on_start=on_start,
             on_result=on_result,
         )
+    except MissingSource as exc:
+        _fail(f"{exc.filename}: no such file or folder")
+    except OutputError as exc:  # OUT, or an output in it, cannot be written: the batch stopped
+        _fail(str(exc))
     except Exception as exc:  # the sqlite writer: one transaction, nothing written
-        _fail(f"cannot write {out}: {error_message(exc)}")
+        _fail(output_error(out, exc))
     finally:
         if progress is not None:
             progress.stop()
@@ -407,42 +447,56 @@ def convert(
         raise typer.Exit(EXIT_FOUND)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     files: Files,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODE",
+            help="Leave out diagnostics with this code (e.g. truncated); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         CheckFormat,
         typer.Option("--format", "-f", help="text, GitHub Actions annotations, or JSON."),
     ] = CheckFormat.text,
 ) -> None:
-    """Report parser diagnostics for CI; exit 1 on errors (and warnings with --strict)."""
-    from erc_parse.summary import check_report, github_escape
+    """Report parser diagnostics for CI; exit 1 on errors (and warnings with --strict).
+
+    The report goes to standard output; a closing count line, 'N files: E errors,
+    W warnings (I ignored)', to standard error.
+    """
+    from erc_parse.check import annotation, check_report
 
     _check_stdin_once(files)
     results = []
-    unreadable = False
+    unreadable = 0
     for name in files:
         try:
             results.append(_read(name))
         except Exception as exc:
-            unreadable = True
+            unreadable += 1
             message = _why(name, exc)
             typer.echo(f"{PROG}: error: {message}", err=True)
             if fmt is CheckFormat.github:
-                path = "<stdin>" if name == "-" else name
-                typer.echo(
-                    f"::error file={github_escape(path, prop=True)}::{github_escape('unreadable ' + message)}"
-                )
-    text, counts = check_report(results, fmt.value)
+                typer.echo(annotation("error", "<stdin>" if name == "-" else name, "unreadable " + message))
+    text, tally = check_report(results, fmt.value, ignore=frozenset(ignore or ()))
+    tally.files += unreadable
+    tally.unreadable = unreadable
     sys.stdout.write(text)
+    sys.stdout.flush()
+    typer.echo(tally.line(), err=True)
     if unreadable:
         raise typer.Exit(EXIT_INPUT)
-    if counts["error"] or (strict and counts["warning"]):
+    if tally.failed(strict=strict):
         raise typer.Exit(EXIT_FOUND)
 
 
-@app.command()
+@app.command(cls=_Command)
 def actions(
     files: Files,
     as_of: AsOf = None,
@@ -488,7 +542,7 @@ def actions(
             write_rows(out, columns, ([getattr(r, c) for c in columns] for r in rows))
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(output: Output = None) -> None:
     """Print the JSON Schema of the export (what `export --format json` emits)."""
     import json
@@ -504,7 +558,7 @@ def schema(output: Output = None) -> None:
         out.write("\n")
 
 
-@app.command()
+@app.command(cls=_Command)
 def search(
     db: Annotated[str, typer.Argument(metavar="DB", help="Database written by --format sqlite.")],
     query: Annotated[

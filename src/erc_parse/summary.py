@@ -10,7 +10,6 @@ brackets in it (``[Added: 2018/11/23]``) are never taken for rich markup.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 
     from erc_parse.models import Evaluation
 
-__all__ = ["check_report", "github_escape", "render"]
+__all__ = ["render"]
 
 _BAR_WIDTH = 30
 _MAX_OVERDUE_SHOWN = 10
@@ -190,60 +189,3 @@ def render(evaluations: Iterable[Evaluation], console: Console, as_of: dt.date) 
             console.print(Rule(style="dim"))
         for part in _one(ev, as_of):
             console.print(part)
-
-
-# --- check -------------------------------------------------------------------------
-
-_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
-
-
-def github_escape(text: str, *, prop: bool = False) -> str:
-    """Escape for a workflow command, which would otherwise end at a newline or ``::``."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def check_report(
-    results: Iterable[tuple[str, Evaluation]], fmt: str, *, min_severity: str = "info"
-) -> tuple[str, Counter[str]]:
-    """Diagnostics of each ``(path, evaluation)`` as ``text``, ``github`` or ``json``.
-
-    Returns the report and the count per severity (all severities, whatever is shown),
-    from which the caller decides the exit code.
-    """
-    order = {"info": 0, "warning": 1, "error": 2}
-    floor = order[min_severity]
-    counts: Counter[str] = Counter()
-    lines: list[str] = []
-    records: list[dict[str, object]] = []
-    for path, ev in results:
-        for d in ev.diagnostics:
-            counts[d.severity] += 1
-            if order[d.severity] < floor:
-                continue
-            message = " ".join(d.message.split())
-            if fmt == "json":
-                records.append(
-                    {
-                        "path": path,
-                        "line": d.line,
-                        "severity": d.severity,
-                        "code": d.code,
-                        "message": d.message,
-                    }
-                )
-            elif fmt == "github":
-                # Line 0 means the whole file; GitHub wants no line rather than a bad one.
-                where = f",line={d.line}" if d.line > 0 else ""
-                lines.append(
-                    f"::{_GITHUB_LEVEL[d.severity]} file={github_escape(path, prop=True)}{where},"
-                    f"title={github_escape(d.code, prop=True)}::"
-                    f"{github_escape(d.code + ' ' + d.message)}"
-                )
-            else:
-                lines.append(f"{path}:{d.line}: {d.severity} {d.code} {message}")
-    if fmt == "json":
-        return json.dumps(records, indent=2, ensure_ascii=False) + "\n", counts
-    return "".join(line + "\n" for line in lines), counts

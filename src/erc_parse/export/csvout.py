@@ -27,7 +27,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING
 
-from erc_parse.export import evaluation_id, reserve_temp
+from erc_parse.export import atomic_open, evaluation_id
 
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
@@ -253,32 +253,31 @@ def write_tables(evaluations: Iterable[Evaluation], folder: str | os.PathLike[st
     One pass over ``evaluations`` feeds nine temporary files, so an iterator of
     thousands of models is never held in memory. Only when every row is written are
     the files renamed over the old ones: an exception midway leaves the folder as it was.
+    Each table is opened with :func:`erc_parse.export.atomic_open`, so a table that is
+    a FIFO or a link is written through, not replaced.
     """
     os.makedirs(folder, exist_ok=True)
-    targets = {name: os.path.join(folder, f"{name}.csv") for name in TABLES}
-    temps: dict[str, str] = {}
     counts = dict.fromkeys(TABLES, 0)
-    try:
-        with contextlib.ExitStack() as stack:
-            writers = {}
-            for name, target in targets.items():
-                temps[name] = reserve_temp(target)
-                fh = stack.enter_context(open(temps[name], "w", encoding="utf-8", newline=""))
-                writers[name] = csv.writer(fh, lineterminator="\r\n")
-                writers[name].writerow(TABLES[name])
-            seen: set[str] = set()
-            for ev in evaluations:
-                eid = evaluation_id(ev)
-                if eid in seen:
-                    continue
-                seen.add(eid)
-                for table, values in rows(ev, eid):
-                    writers[table].writerow([cell(v) for v in values])
-                    counts[table] += 1
-        for name, target in targets.items():
-            os.replace(temps.pop(name), target)
-    finally:
-        for tmp in temps.values():
-            with contextlib.suppress(OSError):
-                os.remove(tmp)
+    # The stack commits every table only after the last row; an exception rolls all back.
+    with contextlib.ExitStack() as stack:
+        writers = {}
+        files = []
+        for name in TABLES:
+            fh = stack.enter_context(atomic_open(os.path.join(folder, f"{name}.csv"), newline=""))
+            files.append(fh)
+            writers[name] = csv.writer(fh, lineterminator="\r\n")
+            writers[name].writerow(TABLES[name])
+        seen: set[str] = set()
+        for ev in evaluations:
+            eid = evaluation_id(ev)
+            if eid in seen:
+                continue
+            seen.add(eid)
+            for table, values in rows(ev, eid):
+                writers[table].writerow([cell(v) for v in values])
+                counts[table] += 1
+        # Every buffer written out before the first rename, so a full disk shows up while
+        # all the old tables are still in place.
+        for fh in files:
+            fh.flush()
     return counts

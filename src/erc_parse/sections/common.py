@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
+
+from erc_parse.normalize.values import per_spelling
 
 # `Label: value`, `Label:value` and `Label :` (plan pages). The label may not hold a
 # colon or a pipe; values may. The gap before the colon is bounded (and possessive):
@@ -15,8 +16,8 @@ LABEL = re.compile(r"^([^:|\[\]]{2,90}?)\s{0,90}+:\s*(.*)$")
 def split_label(s: str) -> tuple[str, str] | None:
     """``LABEL.match(s)``'s two groups (label, value), or None where it does not match.
 
-    Most lines of a dump go through this, and the regex's lazy label costs about a
-    microsecond: where the answer is provably the regex's (the first colon within 90
+    Most lines of a dump go through this, and the regex's lazy label is slow: where
+    the answer is provably the regex's (the first colon within 90
     characters, at least two label characters before it, none of them ``|[]``, no line
     break), it is found with ``str.find``; every other line goes to the regex itself.
     tests/test_parser_speed.py checks the two agree on every corpus line and on mutants.
@@ -61,20 +62,13 @@ KA_HEADER = re.compile(r"^Key Action\s+Responsible\s+Due\s?Date\s+Status\s+Comme
 TEAM_HEADER = re.compile(r"^Name\s+Title(?:\s+Email)?(?:\s+Nationality)?$")
 
 
-def norm_label(label: str) -> str:
-    """Labels compare case- and space-insensitively: `Budget(US $)` == `budget (us $)`."""
-    # Labels repeat on every page: short ones are normalised once (the cache stays small).
-    if len(label) <= _CACHED_LABEL_LEN:
-        return _norm_label_cached(label)
-    return _norm_label(label)
-
-
 def _norm_label(label: str) -> str:
     return " ".join(label.lower().replace("(", " (").split()).replace("( ", "(")
 
 
-_CACHED_LABEL_LEN = 100
-_norm_label_cached = functools.lru_cache(maxsize=4096)(_norm_label)
+#: Labels compare case- and space-insensitively: `Budget(US $)` == `budget (us $)`.
+#: Labels repeat on every page, so short ones are normalised once per spelling.
+norm_label = per_spelling(_norm_label, longest=100)
 
 
 def split_cells(line: str) -> list[str] | None:

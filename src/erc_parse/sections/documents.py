@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import re
 
-from erc_parse.context import Ctx
 from erc_parse.models import Document, construct
+from erc_parse.sections import metadata
+from erc_parse.sections.common import CHROME, split_label
+from erc_parse.state import Page, State
 
 # Whitespace runs are matched possessively (`\s++`) and the file name must start and
 # end on a non-space: with `\s+(.+?)\s+`, a run of N spaces could be split between the
@@ -64,27 +66,39 @@ def document(
     )
 
 
-def documents(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> bool:
-    """State DOCUMENTS: one row; False if the line is not a document row."""
-    if cells is not None:
-        return _table_row(ctx, ln, s, cells)
+def documents(p: Page, s: str) -> State | None:
+    """State DOCUMENTS: one row; a page without a `Title` line goes on to the details here."""
+    if s in CHROME or read_row(p, s):
+        return None
+    if metadata.lookup((split_label(s) or (s,))[0] or s) is not None:
+        # A page without a `Title` line: the details start at their first label.
+        metadata.details(p, s)
+        return State.DETAILS
+    p.unparsed(s, "documents")
+    return None
+
+
+def read_row(p: Page, s: str) -> bool:
+    """One document row into ``page.docs``; False if the line is not a document row."""
+    if p.cells is not None:
+        return _table_row(p, s, p.cells)
     if not s.startswith("Download document"):
         return False
-    if ln == ctx.cut_line:
-        ctx.cut(ln, s)
+    if p.at_cut:
+        p.cut(s)
         return True
     m = ROW.match(s)
     if m is None:
         m = LENIENT.match(s)
         if m is not None:
-            ctx.diag(ln, "info", "document-missing-cells", f"the page leaves document cells empty: {s}")
+            p.diag("info", "document-missing-cells", f"the page leaves document cells empty: {s}")
     if m is None:
         name = s[len("Download document") :].strip()
-        ctx.documents.append(document(filename=name or None))
-        ctx.diag(ln, "warning", "bad-document-row", f"document row without type/size/status cells: {s}")
+        p.docs.rows.append(document(filename=name or None))
+        p.diag("warning", "bad-document-row", f"document row without type/size/status cells: {s}")
         return True
     filename, kind, language, size, unit, status, downloads = m.group(*_ROW_GROUPS)
-    ctx.documents.append(
+    p.docs.rows.append(
         document(
             filename,
             kind,
@@ -105,23 +119,24 @@ _SIZE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*([KMG]?B)$")
 _COUNT = re.compile(r"^\d{1,15}$")
 
 
-def _table_row(ctx: Ctx, ln: int, s: str, cells: list[str]) -> bool:
+def _table_row(p: Page, s: str, cells: list[str]) -> bool:
+    docs = p.docs
     if cells and cells[0].startswith("!["):
-        ctx.doc_pending = ln
+        docs.awaiting = p.ln
         rest = [c for c in cells[1:] if c]
         if rest:
-            return _table_row(ctx, ln, s, rest)
+            return _table_row(p, s, rest)
         return True
-    if not ctx.doc_pending or len(cells) < 3:
+    if not docs.awaiting or len(cells) < 3:
         return False
-    ctx.doc_pending = 0
-    if ln == ctx.cut_line:
-        ctx.cut(ln, s)
+    docs.awaiting = 0
+    if p.at_cut:
+        p.cut(s)
         return True
     padded = (cells + [""] * 5)[:5]
     kind, language, size, status, downloads = padded
     m = _SIZE.match(size)
-    ctx.documents.append(
+    docs.rows.append(
         document(
             filename=None,
             type=kind or None,
@@ -132,5 +147,5 @@ def _table_row(ctx: Ctx, ln: int, s: str, cells: list[str]) -> bool:
         )
     )
     if (size and not m) or (downloads and not _COUNT.match(downloads)):
-        ctx.diag(ln, "warning", "bad-document-row", f"unexpected document cells: {s}")
+        p.diag("warning", "bad-document-row", f"unexpected document cells: {s}")
     return True

@@ -2,20 +2,18 @@
 
 The header block repeats a few metadata values (plan, type, dates, status, budget)
 as `Label:` lines with the value on the next line, `- Label:` in the pipe-table
-rendering, or bare `Label` lines in the newer layout. They are kept apart in
-``ctx.header`` and compared with the detail block at the end: the detail block
-wins, and a disagreement becomes a warning.
+rendering, or bare `Label` lines in the newer layout. Each value is read by its
+label's kind as it arrives and kept apart in ``page.meta.header``; at the end
+(``metadata.merge_header``) the detail block wins, and a disagreement becomes a warning.
 """
 
 from __future__ import annotations
 
 import re
 
-from erc_parse import context as st
-from erc_parse.context import Ctx, PendingLabel
-from erc_parse.normalize import values as nv
 from erc_parse.sections import metadata
 from erc_parse.sections.common import CHROME, norm_label, split_label
+from erc_parse.state import HeaderValue, Page, Pending, State
 
 HEADER_FIELDS = frozenset(
     {
@@ -28,6 +26,7 @@ HEADER_FIELDS = frozenset(
         "budget_usd",
     }
 )
+_HEADER_LABEL_FIELDS = HEADER_FIELDS | {"justification"}
 # `Completedon 31 May, 2009` / `Cancelled`: the newer layout's status line.
 NEW_STATUS = re.compile(
     r"^(Completed|Cancelled|Planned|Ongoing|Pending|In Progress|Draft)"
@@ -37,35 +36,28 @@ NEW_STATUS = re.compile(
 PLAN_TITLE = re.compile(r"^Evaluation Plan of (\d{4}\s*-\s*\d{4})$")
 
 
-def start(ctx: Ctx, ln: int, s: str, raw: str) -> None:
+def start(p: Page, s: str) -> State | None:
     """State START: skip chrome, recognise the page kind, take the title."""
     if s in CHROME:
-        return
+        return None
     m = PLAN_TITLE.match(s)
     if m:
-        ctx.kind = "plan"
-        ctx.set_meta("title", s, ln)
-        ctx.set_meta("evaluation_plan", m[1].replace(" ", ""), ln)
-        ctx.state = st.PLAN
-        return
+        p.kind = "plan"
+        metadata.store(p, p.meta.fields, "title", s, p.ln)
+        metadata.store(p, p.meta.fields, "evaluation_plan", m[1].replace(" ", ""), p.ln)
+        return State.PLAN
     if (s.startswith("- ") and _header_label(s[2:])) or _header_label(s):
-        ctx.state = st.HEADER
-        header(ctx, ln, s, raw)
-        return
+        return header(p, s) or State.HEADER
     hit = split_label(s)
     if hit and metadata.lookup(hit[0]) is not None:
-        ctx.state = st.DETAILS
-        metadata.details(ctx, ln, s, raw)
-        return
-    if ln == ctx.cut_line:
-        ctx.cut(ln, s)
-        return
-    ctx.set_meta("title", s, ln)
-    ctx.title_seen = True
-    ctx.state = st.HEADER
-
-
-_HEADER_LABEL_FIELDS = HEADER_FIELDS | {"justification"}
+        metadata.details(p, s)
+        return State.DETAILS
+    if p.at_cut:
+        p.cut(s)
+        return None
+    metadata.store(p, p.meta.fields, "title", s, p.ln)
+    p.meta.title_seen = True
+    return State.HEADER
 
 
 def _header_label(s: str) -> tuple[str, str] | None:
@@ -82,116 +74,119 @@ def _header_hit(m: tuple[str, str] | None) -> tuple[str, str] | None:
     return hit
 
 
-def header(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None = None) -> None:
+def header(p: Page, s: str) -> State | None:
     """State HEADER: `Label:` lines with the value on the next line."""
+    meta = p.meta
     dash = s.startswith("- ")
-    line = s[2:] if dash and ctx.layout == "table" else s
+    line = s[2:] if dash and p.layout == "table" else s
     m = split_label(line)  # the line's one split, for every test below
     if not dash and m is not None and m[1].strip():
         hit = metadata.lookup(m[0])
         if hit is not None and hit[0] != "justification":
             # Management-response pages: `Commissioning Unit: Chile` after the title.
-            ctx.state = st.DETAILS
-            metadata.details(ctx, ln, s, raw)
-            return
+            metadata.details(p, s)
+            return State.DETAILS
     if s in CHROME:
-        metadata.close_pending(ctx)
-        if s == "Share":
-            ctx.state = st.SUMMARY
-        return
+        metadata.close_pending(p)
+        return State.SUMMARY if s == "Share" else None
     hit = _header_hit(m)
     if hit is not None:
-        metadata.close_pending(ctx)
-        ctx.pending = PendingLabel(hit[0], hit[1], ln, line.rstrip(": "), "header")
-        return
+        metadata.close_pending(p)
+        meta.pending = Pending(hit[0], hit[1], p.ln, line.rstrip(": "), header=True)
+        return None
     if m and norm_label(m[0]) == "justification":
-        metadata.close_pending(ctx)
-        ctx.pending = PendingLabel("justification", "para", ln, "Justification", "header", [m[1].strip()])
-        return
-    pending = ctx.pending
-    if pending is not None and pending.target == "header":
+        metadata.close_pending(p)
+        meta.pending = Pending("justification", "para", p.ln, "Justification", [m[1].strip()], header=True)
+        return None
+    pending = meta.pending
+    if pending is not None and pending.header:
         if pending.kind == "para":
             pending.lines.append(line)
-            return
-        ctx.pending = None
-        if ln == ctx.cut_line:
-            ctx.cut(ln, s)
-            return
-        ctx.set_header(pending.name, ln, line)
-        return
-    if not ctx.title_seen and ctx.layout == "table":
+            return None
+        meta.pending = None
+        if p.at_cut:
+            p.cut(s)
+            return None
+        keep(p, pending.name, pending.kind, line, p.ln)
+        return None
+    if not meta.title_seen and p.layout == "table":
         # The pipe-table rendering prints the title after the header block.
-        ctx.set_meta("title", s, ln)
-        ctx.title_seen = True
-        return
-    if ctx.title_seen and not ctx.header and norm_label(s) == norm_label(ctx.meta.get("title") or ""):
+        metadata.store(p, meta.fields, "title", s, p.ln)
+        meta.title_seen = True
+        return None
+    if (
+        meta.title_seen
+        and not meta.header.values
+        and norm_label(s) == norm_label(meta.fields.values.get("title") or "")
+    ):
         # The newer layout prints the title twice, then a status line.
-        ctx.state = st.NEW_HEADER
-        return
-    summary(ctx, ln, s, raw)
+        return State.NEW_HEADER
+    return summary(p, s)
 
 
-def summary(ctx: Ctx, ln: int, s: str, raw: str) -> None:
+def keep(p: Page, field: str, kind: str, raw: str, line: int) -> None:
+    """Keep a header value, read once by its label's kind, for ``metadata.merge_header``."""
+    metadata.store(p, p.meta.header, field, HeaderValue(raw, metadata.read(kind, raw)), line)
+
+
+def summary(p: Page, s: str) -> State | None:
     """State SUMMARY: free text between the header and the documents table."""
-    metadata.close_pending(ctx)
+    metadata.close_pending(p)
     if s == "Share":
-        return
-    ctx.state = st.SUMMARY
-    ctx.summary.append(s)
-    ctx.meta_lines.setdefault("summary", ln)
+        return None
+    p.meta.summary.append((p.ln, s))
+    return State.SUMMARY
 
 
-def new_header(ctx: Ctx, ln: int, s: str, raw: str) -> None:
+def blank(p: Page) -> None:
+    """A blank line in the header block: a label still awaiting its value has none."""
+    pending = p.meta.pending
+    if pending is not None and pending.kind != "para":
+        p.meta.pending = None
+
+
+def finish(p: Page) -> None:
+    """The summary text is the page's summary, unless the details gave one."""
+    meta = p.meta
+    if meta.summary and not meta.fields.values.get("summary"):
+        text = "\n".join(s for _, s in meta.summary)
+        metadata.store(p, meta.fields, "summary", text, meta.summary[0][0])
+
+
+def new_header(p: Page, s: str) -> State | None:
     """State NEW_HEADER: the newer layout's status line, justification and bare labels."""
+    meta = p.meta
     m = NEW_STATUS.match(s)
-    if m and "status" not in ctx.header:
-        ctx.header["status"] = (ln, m[1])
+    if m and "status" not in meta.header.values:
+        keep(p, "status", "text", m[1], p.ln)
         if m[2]:
-            ctx.set_header("completion_date", ln, m[2])
-        return
+            keep(p, "completion_date", "month", m[2], p.ln)
+        return None
     lab = split_label(s)
     if lab and norm_label(lab[0]) == "justification":
-        metadata.close_pending(ctx)
-        ctx.pending = PendingLabel("justification", "para", ln, "Justification", "meta", [lab[1].strip()])
-        return
-    key = norm_label(s)
-    hit = metadata.NEW_LAYOUT_LABELS.get(key)
+        metadata.close_pending(p)
+        meta.pending = Pending("justification", "para", p.ln, "Justification", [lab[1].strip()])
+        return None
+    hit = metadata.NEW_LAYOUT_LABELS.get(norm_label(s))
     if hit is not None:
-        metadata.close_pending(ctx)
+        metadata.close_pending(p)
         # Only the header fields are compared with the details later; any other label
         # (atlas numbers, countries, yes/no, ...) is read by its kind right away, as the
         # details would read it, or its raw text would end up in a typed field.
-        target = "header" if hit[0] in HEADER_FIELDS and hit[1] != "para" else "meta"
-        ctx.pending = PendingLabel(hit[0], hit[1], ln, s, target)
-        return
-    pending = ctx.pending
+        meta.pending = Pending(hit[0], hit[1], p.ln, s, header=hit[0] in HEADER_FIELDS and hit[1] != "para")
+        return None
+    pending = meta.pending
     if pending is not None:
         if pending.kind == "para":
             pending.lines.append(s)
-            return
-        ctx.pending = None
-        if pending.target == "meta":
-            metadata.set_value(ctx, pending.name, pending.kind, s, ln, pending.label)
-            return
-        if ln == ctx.cut_line:
-            ctx.cut(ln, s)
-            return
-        ctx.set_header(pending.name, ln, s)
-        return
-    ctx.unparsed(ln, s, "header")
-
-
-def header_value(field: str, raw: str) -> object:
-    """Normalise a header value the way the detail block's value is normalised.
-
-    The kind comes from the one label table (``metadata.FIELD_KINDS``), so a field
-    whose type changes there cannot be compared with a stale rule here.
-    """
-    kind = metadata.FIELD_KINDS.get(field, "text")
-    if kind == "month":
-        return nv.month(raw)
-    if kind == "bool":
-        return nv.yes_no(raw)
-    if kind == "money":
-        return nv.money(raw)
-    return raw.strip() or None
+            return None
+        meta.pending = None
+        if not pending.header:
+            metadata.set_value(p, pending.name, pending.kind, s, pending.label)
+        elif p.at_cut:
+            p.cut(s)
+        else:
+            keep(p, pending.name, pending.kind, s, p.ln)
+        return None
+    p.unparsed(s, "header")
+    return None

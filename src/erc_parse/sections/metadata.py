@@ -3,22 +3,28 @@
 Known labels map to contract fields through one table, ``LABELS``, shared by the
 old layout (`Status:Completed`), the plain layout (`Status: Completed`), the pipe
 tables (`Status: | Completed |`) and the newer layout (`Status` then `Completed` on
-the next line). A label nobody knows goes to ``metadata.extra`` with a warning, so
-a new portal field shows up in CI instead of vanishing.
+the next line). Each label has a *kind*; ``READERS`` maps a value kind to the function
+that reads it, for the header block and the details alike. A label nobody knows goes
+to ``metadata.extra`` with a warning, so a new portal field shows up in CI instead of
+vanishing.
+
+Every value is kept by one function, ``store``, with one rule: an empty value never
+erases an earlier one, and a different value replaces it while the earlier one is
+reported at its own line, so nothing the page said is dropped silently.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from erc_parse import context as st
-from erc_parse.context import Ctx, PendingLabel
 from erc_parse.normalize import values as nv
 from erc_parse.sections.common import BULLETS, TEAM_HEADER, norm_label, split_label
+from erc_parse.state import HeaderValue, Page, Pending, Values
 
 # label -> (field, kind). Kinds: text, para (multi-line text), month, bool, money, atlas,
 # list (comma list, or bullets below), bullets (items below), team, countries,
-# gefflag, gef:<field>, extra (known label without a contract field).
+# gefflag, gef (a field of the GEF block), extra (known label without a contract field).
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("title", "text"),
     "evaluation title": ("title", "text"),
@@ -77,120 +83,201 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 # Labels the newer layout prints alone on a line, without a colon.
 NEW_LAYOUT_LABELS: dict[str, tuple[str, str]] = {
-    **{k: v for k, v in LABELS.items() if k not in ("title", "status")},
-    "status": ("status", "text"),
+    **{k: v for k, v in LABELS.items() if k != "title"},
     "type": ("evaluation_type", "text"),
 }
 LABELS = {norm_label(k): v for k, v in LABELS.items()}
 NEW_LAYOUT_LABELS = {norm_label(k): v for k, v in NEW_LAYOUT_LABELS.items()}
-# field -> kind, for values read outside the detail block (the header's).
-FIELD_KINDS: dict[str, str] = {}
-for _field, _kind in LABELS.values():
-    FIELD_KINDS.setdefault(_field, _kind)
-LIST_FIELDS = frozenset(
-    {"focus_areas", "signature_solutions", "sdg_goals", "sdg_targets", "corporate_outcomes"}
-)
 
 
-_MISS = ("", "")
-_lookup_cache: dict[str, tuple[str, str] | None] = {}
-
-
-def lookup(label: str) -> tuple[str, str] | None:
-    """The label's (field, kind), or None; remembered per spelling, as labels repeat on every page."""
-    hit = _lookup_cache.get(label, _MISS)
-    if hit is not _MISS:
-        return hit
+def _lookup(label: str) -> tuple[str, str] | None:
     key = norm_label(label)
     hit = LABELS.get(key)
     if hit is None and key.startswith("corporate outcome"):
         hit = ("corporate_outcomes", "bullets")
-    if len(label) <= 100:  # prose lines are looked up too: only short ones, and a bounded number
-        if len(_lookup_cache) >= 8192:
-            _lookup_cache.clear()
-        _lookup_cache[label] = hit
     return hit
 
 
-# Kinds whose value may sit on the lines below an empty `Label:` (every kind but the GEF flag).
-_VALUE_BELOW = frozenset(
-    {
-        "text",
-        "para",
-        "month",
-        "money",
-        "bool",
-        "atlas",
-        "list",
-        "countries",
-        "gef",
-        "extra",
-        "bullets",
-        "team",
-    }
-)
+#: The label's (field, kind), or None. Labels repeat on every page; prose lines are
+#: looked up too, so only short spellings are remembered.
+lookup = nv.per_spelling(_lookup, longest=100)
 
 
-def details(ctx: Ctx, ln: int, s: str, raw: str, cells: list[str] | None = None) -> None:
+def _text(raw: str) -> str | None:
+    return raw.strip() or None
+
+
+def _countries(raw: str) -> list[Any]:
+    from erc_parse.models import Country, construct
+
+    return [construct(Country, {"name": n, "iso3": c}) for n, c in _country_names(raw.strip())]
+
+
+def _split_countries(value: str) -> tuple[tuple[str, str | None], ...]:
+    from erc_parse.normalize.countries import split_countries
+
+    return tuple(split_countries(value))
+
+
+# The segmentation is a search, and the pages of one download share their countries.
+_country_names = nv.per_spelling(_split_countries, longest=200)
+
+#: Value kind -> the function that reads a page string into the contract's value.
+READERS: dict[str, Callable[[str], Any]] = {
+    "text": _text,
+    "para": _text,
+    "month": nv.month,
+    "money": nv.money,
+    "bool": nv.yes_no,
+    "atlas": nv.atlas_numbers,
+    "countries": _countries,
+}
+
+
+def read(kind: str, raw: str) -> Any:
+    """``raw`` read as a value of ``kind``: ``None`` (or empty) when it cannot be read."""
+    return READERS[kind](raw)
+
+
+def is_nuanced(raw: str) -> bool:
+    """A yes/no value with more to say than yes or no, such as `Yes (Partial)`."""
+    return raw.strip().lower() not in ("yes", "no")
+
+
+# --- the one way a value is kept --------------------------------------------------------
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
+def store(p: Page, table: Values, key: str, value: Any, line: int) -> None:
+    """Keep a value without losing one the page gave earlier (the title line, a repeat).
+
+    An empty value (or one that could not be read) never erases an earlier one; a
+    different value replaces it, as the detail block wins over the header, and the
+    earlier one is reported at its line, so that nothing the page said is dropped.
+    """
+    old = table.values.get(key)
+    if not (old is None or old == "" or old == []):
+        if value is None or value == "" or value == []:
+            return
+        if value != old:
+            p.diag("warning", "conflicting-values", table.conflict(key, old, value, line), table.lines[key])
+    table.values[key] = value
+    table.lines[key] = line
+
+
+def _bad(p: Page, label: str, value: str) -> None:
+    p.diag("warning", "bad-value", f"cannot read {label.strip()!r} value {value!r}")
+
+
+def set_value(p: Page, name: str, kind: str, value: str, label: str) -> None:
+    """Read one labelled value of the line being read by its kind, and keep it where it belongs."""
+    if p.at_cut and kind != "para":
+        p.cut(f"{label}: {value}")
+        return
+    value = value.strip()
+    meta = p.meta
+    if kind == "text" or kind == "para":  # most values: nothing to read, nothing to report
+        store(p, meta.fields, name, value or None, p.ln)
+    elif kind in READERS:
+        v = READERS[kind](value)
+        if value and v is None and not (kind == "money" and value.strip("-– ") == ""):
+            _bad(p, label, value)
+        elif kind == "bool" and value and is_nuanced(value):
+            store(p, meta.extra, label.strip(), value, p.ln)  # `Yes (Partial)`: keep the nuance
+        store(p, meta.fields, name, v, p.ln)
+    elif kind == "list":
+        _extend(p, name, nv.split_list(value))
+    elif kind == "bullets":
+        if value:
+            _extend(p, name, [nv.clean_item(value)], line=False)
+    elif kind == "team":
+        if value:
+            _team_row(p, value)
+    elif kind == "gef":
+        if meta.gef is None:
+            meta.gef = Values("gef")
+        store(p, meta.gef, name, value or None, p.ln)
+    elif kind == "gefflag":
+        flag = nv.yes_no(value)
+        if flag:
+            meta.gef = meta.gef or Values("gef")
+            meta.in_gef = True
+        elif value and flag is None:
+            _bad(p, label, value)
+    else:  # extra
+        store(p, meta.extra, name, value, p.ln)
+
+
+def _extend(p: Page, name: str, items: list[str], *, line: bool = True) -> None:
+    """Add to a list field (bullets, comma lists): lists grow, they are never replaced."""
+    fields = p.meta.fields
+    fields.values.setdefault(name, []).extend(items)
+    if line:
+        fields.lines.setdefault(name, p.ln)
+
+
+# --- the detail block -------------------------------------------------------------------------
+
+
+def details(p: Page, s: str) -> None:
     """State DETAILS: one line of the `Title ...` / `Label: value` block."""
-    pending = ctx.pending
+    meta = p.meta
+    raw = p.raw
     if raw.lstrip().startswith(BULLETS):
-        _bullet(ctx, ln, s)
+        _bullet(p, s)
         return
     if s.startswith("Title ") or s == "Title":
-        close_pending(ctx)
-        _set(ctx, "title", "text", s[6:].strip(), ln, "Title")
+        close_pending(p)
+        set_value(p, "title", "text", s[6:].strip(), "Title")
         return
     hit = _label_line(s)
     if hit is not None:
-        close_pending(ctx)
+        close_pending(p)
         label, value, (name, kind) = hit
-        if ctx.in_gef and name == "evaluation_type":
-            name, kind = "evaluation_type", "gef"
-        elif ctx.in_gef and kind not in ("gef",):
-            ctx.in_gef = False
+        if meta.in_gef and name == "evaluation_type":
+            kind = "gef"  # inside the GEF block, the type of the GEF review
+        elif meta.in_gef and kind != "gef":
+            meta.in_gef = False
         if name == "corporate_outcomes":
             plan = nv.strategic_plan(label)
             if plan:
-                _store(ctx, "strategic_plan", plan, ln)
-        if not value and kind in _VALUE_BELOW:
-            ctx.pending = PendingLabel(name, kind, ln, label, "meta")
+                store(p, meta.fields, "strategic_plan", plan, p.ln)
+        if not value and kind != "gefflag":
+            meta.pending = Pending(name, kind, p.ln, label)
             if kind in ("bullets", "list"):
-                ctx.meta.setdefault(name, [])
-            if kind == "team":
-                ctx.team_header = False
+                meta.fields.values.setdefault(name, [])
             return
-        _set(ctx, name, kind, value, ln, label)
+        set_value(p, name, kind, value, label)
         if kind in ("para", "list", "bullets"):
-            ctx.pending = PendingLabel(name, kind, ln, label, "meta", [value])
+            meta.pending = Pending(name, kind, p.ln, label, [value])
         return
+    pending = meta.pending
     if pending is not None:
         if pending.kind == "team":
-            if TEAM_HEADER.match(s):
-                ctx.team_header = True
-                return
-            _team_row(ctx, ln, s)
+            if not TEAM_HEADER.match(s):
+                _team_row(p, s)
             return
-        if pending.kind in ("para",):
+        if pending.kind == "para":
             pending.lines.append(s)
             return
         if pending.kind == "bullets" and raw[:1].isspace():
-            _bullet(ctx, ln, s)
+            _bullet(p, s)
             return
-        if not pending.lines and pending.kind not in ("bullets",) and not raw[:1].isspace():
+        if not pending.lines and pending.kind != "bullets" and not raw[:1].isspace():
             # The value sits on the line below its label.
-            ctx.pending = None
-            _set(ctx, pending.name, pending.kind, s, ln, pending.label)
+            meta.pending = None
+            set_value(p, pending.name, pending.kind, s, pending.label)
             return
     unknown = split_label(s)
     if unknown and _looks_like_label(unknown[0]):
-        close_pending(ctx)
-        put(ctx, ctx.extra, unknown[0].strip(), unknown[1].strip(), ln, "extra")
-        ctx.diag(
-            ln, "warning", "unknown-label", f"unknown label {unknown[0].strip()!r} kept in metadata.extra"
-        )
+        close_pending(p)
+        store(p, meta.extra, unknown[0].strip(), unknown[1].strip(), p.ln)
+        p.diag("warning", "unknown-label", f"unknown label {unknown[0].strip()!r} kept in metadata.extra")
         return
-    ctx.unparsed(ln, s, "metadata")
+    p.unparsed(s, "metadata")
 
 
 def _label_line(s: str) -> tuple[str, str, tuple[str, str]] | None:
@@ -215,196 +302,121 @@ def _looks_like_label(label: str) -> bool:
     )
 
 
-def _bullet(ctx: Ctx, ln: int, s: str) -> None:
+def _bullet(p: Page, s: str) -> None:
     item = nv.clean_item(s)
-    pending = ctx.pending
+    meta = p.meta
+    pending = meta.pending
     if pending is not None and pending.kind == "bullets":
         if item:
-            ctx.meta.setdefault(pending.name, []).append(item)
-            ctx.meta_lines.setdefault(pending.name, ln)
+            _extend(p, pending.name, [item])
         return
-    if ctx.meta.get("joint_evaluation") is not None and item.lower().startswith("joint with"):
-        ctx.meta.setdefault("joint_with", []).append(item[len("joint with") :].strip())
+    if meta.fields.values.get("joint_evaluation") is not None and item.lower().startswith("joint with"):
+        meta.fields.values.setdefault("joint_with", []).append(item[len("joint with") :].strip())
         return
-    if not item:
-        return
-    ctx.unparsed(ln, s, "metadata bullet")
+    if item:
+        p.unparsed(s, "metadata bullet")
 
 
-def _team_row(ctx: Ctx, ln: int, s: str) -> None:
-    if ln == ctx.cut_line:
-        ctx.cut(ln, s)
+def _team_row(p: Page, s: str) -> None:
+    if p.at_cut:
+        p.cut(s)
         return
     from erc_parse.normalize.countries import is_country
     from erc_parse.normalize.team import split_team_row
 
-    ctx.meta.setdefault("team", []).append(split_team_row(s, is_country))
+    p.meta.fields.values.setdefault("team", []).append(split_team_row(s, is_country))
 
 
-def close_pending(ctx: Ctx) -> None:
-    pending = ctx.pending
-    ctx.pending = None
-    if pending is None:
+def close_pending(p: Page) -> None:
+    """A label's value ends here: a paragraph is kept whole, now that its last line is known."""
+    meta = p.meta
+    pending = meta.pending
+    meta.pending = None
+    if pending is None or pending.kind != "para" or not pending.lines:
         return
-    if pending.kind == "para" and pending.lines:
-        text = "\n".join(x for x in pending.lines if x)
-        if pending.target == "header":
-            ctx.set_header(pending.name, pending.line, text)
-        elif ctx.meta_lines.get(pending.name) == pending.line:
-            ctx.set_meta(pending.name, text or None, pending.line)  # its own first line, now whole
-        else:
-            _store(ctx, pending.name, text or None, pending.line)  # a repeated label: report the earlier
+    text = "\n".join(x for x in pending.lines if x)
+    if pending.header:
+        store(p, meta.header, pending.name, HeaderValue(text, read("para", text)), pending.line)
+    elif meta.fields.lines.get(pending.name) == pending.line:
+        meta.fields.values[pending.name] = text or None  # its own first line, now whole
+    else:
+        store(p, meta.fields, pending.name, text or None, pending.line)
 
 
-def _set(ctx: Ctx, name: str, kind: str, value: str, ln: int, label: str) -> None:
-    """Store one labelled value, normalised by kind; a value it cannot read is reported."""
-    if ln == ctx.cut_line and kind not in ("para",):
-        ctx.cut(ln, f"{label}: {value}")
-        return
-    value = value.strip()
-    if kind == "text" or kind == "para":  # the most common kind first; the kinds are disjoint
-        _store(ctx, name, value or None, ln)
-        return
-    if kind == "gef":
-        if ctx.gef is None:
-            ctx.gef = {}
-        put(ctx, ctx.gef, name, value or None, ln, "gef")
-        return
-    if kind == "extra":
-        put(ctx, ctx.extra, name, value, ln, "extra")
-        return
-    if kind == "gefflag":
-        flag = nv.yes_no(value)
-        if flag:
-            ctx.gef = ctx.gef or {}
-            ctx.in_gef = True
-        elif value and flag is None:
-            _bad(ctx, ln, label, value)
-        return
-    if kind == "team":
-        if value:
-            _team_row(ctx, ln, value)
-        return
-    if kind == "month":
-        v = nv.month(value)
-        if value and v is None:
-            _bad(ctx, ln, label, value)
-        _store(ctx, name, v, ln)
-    elif kind == "money":
-        m = nv.money(value)
-        if value and m is None and value.strip("-– ") != "":
-            _bad(ctx, ln, label, value)
-        _store(ctx, name, m, ln)
-    elif kind == "bool":
-        b = nv.yes_no(value)
-        if value and b is None:
-            _bad(ctx, ln, label, value)
-        elif value and value.lower() not in ("yes", "no"):
-            put(ctx, ctx.extra, label.strip(), value, ln, "extra")  # `Yes (Partial)`: keep the nuance
-        _store(ctx, name, b, ln)
-    elif kind == "atlas":
-        _store(ctx, name, nv.atlas_numbers(value), ln)
-    elif kind == "list":
-        ctx.meta.setdefault(name, []).extend(nv.split_list(value))
-        ctx.meta_lines.setdefault(name, ln)
-    elif kind == "bullets":
-        if value:
-            ctx.meta.setdefault(name, []).append(nv.clean_item(value))
-    elif kind == "countries":
-        from erc_parse.models import Country, construct
+def merge_header(p: Page) -> None:
+    """The detail block wins; a header value it contradicts becomes a warning.
 
-        _store(ctx, name, [construct(Country, {"name": n, "iso3": c}) for n, c in _countries(value)], ln)
-
-
-def _split_countries(value: str) -> tuple[tuple[str, str | None], ...]:
-    from erc_parse.normalize.countries import split_countries
-
-    return tuple(split_countries(value))
-
-
-# The segmentation is a search (tens of microseconds a value), and the pages of one
-# download share their countries.
-_countries = nv.per_spelling(_split_countries, longest=200)
-
-
-def _store(ctx: Ctx, name: str, value: object, ln: int) -> None:
-    """Keep a value without losing one the page gave earlier (the title line, a repeat).
-
-    An empty value (or one that could not be read) never erases an earlier one; a
-    different value replaces it, as the detail block wins over the header, and the
-    earlier one is reported at its line, so that nothing the page said is dropped.
+    Header values fill only what the details left empty: the header is a summary the
+    portal prints above the details, and the details are the fuller record.
     """
-    old = ctx.meta.get(name)
-    if old is None or _replaces(ctx, name, old, value, ctx.meta_lines.get(name, ln), ln):
-        ctx.meta[name] = value  # (``old is None``: the first value, stored as `_replaces` would)
-        ctx.meta_lines[name] = ln
+    meta = p.meta
+    fields = meta.fields
+    for field, held in meta.header.values.items():
+        ln = meta.header.lines[field]
+        raw, value = held.raw, held.value
+        if value is None:
+            if raw.strip("-–— ") and field != "justification":
+                p.diag("warning", "bad-value", f"cannot read header {field} value {raw!r}", ln)
+            continue
+        current = fields.values.get(field)
+        if _empty(current):
+            store(p, fields, field, value, ln)
+        elif current != value:
+            p.diag(
+                "warning",
+                "conflicting-values",
+                f"{field}: header says {raw!r} (line {ln}), details say {current!r}; details kept",
+                fields.lines.get(field, ln),
+            )
+            continue
+        if isinstance(value, bool) and is_nuanced(raw):
+            # `Yes (Partial)`: the nuance of the value kept; a different one is reported.
+            kept = meta.extra.values.setdefault("Management Response", raw.strip())
+            if kept != raw.strip():
+                p.diag(
+                    "warning",
+                    "conflicting-values",
+                    f"{field}: header says {raw!r}, details say {kept!r}",
+                    ln,
+                )
 
 
-def _replaces(ctx: Ctx, what: str, old: Any, value: Any, old_line: int, ln: int) -> bool:
-    """The one rule for a value met twice: empty never erases, a different value wins and
-    the earlier one is reported at its own line. True when ``value`` should be stored."""
-    if old is None or old == "" or old == []:
-        return True
-    if value is None or value == "" or value == []:
-        return False
-    if value != old:
-        ctx.diag(
-            old_line,
-            "warning",
-            "conflicting-values",
-            f"{what}: {old!r} here, {value!r} on line {ln}; line {ln} kept",
-        )
-    return True
-
-
-def put(ctx: Ctx, table: dict[str, Any], key: str, value: Any, ln: int, name: str) -> None:
-    """``_store``'s rule for the GEF block and ``metadata.extra`` (and the plan page's).
-
-    Their values' lines are kept beside the metadata's, as ``NAME:key``, so that a
-    replaced value is reported at its own line.
-    """
-    where = f"{name}:{key}"
-    if _replaces(ctx, f"{name} {key}", table.get(key), value, ctx.meta_lines.get(where, ln), ln):
-        table[key] = value
-    ctx.meta_lines[where] = ln
-
-
-set_value = _set  # for the other sections that read a labelled value the details' way
-
-
-def _bad(ctx: Ctx, ln: int, label: str, value: str) -> None:
-    ctx.diag(ln, "warning", "bad-value", f"cannot read {label.strip()!r} value {value!r}")
+def unit_from_plan(p: Page) -> None:
+    """An evaluation page names its commissioning unit only in its plan: `2018-2021, RBEC`."""
+    values = p.meta.fields.values
+    if p.kind == "evaluation" and not values.get("commissioning_unit"):
+        plan_value = values.get("evaluation_plan") or ""
+        if "," in plan_value:
+            values["commissioning_unit"] = plan_value.split(",", 1)[1].strip() or None
 
 
 # --- newer layout ---------------------------------------------------------------------
 
 
-def new_details(ctx: Ctx, ln: int, s: str, raw: str) -> None:
+def new_details(p: Page, s: str) -> None:
     """State NEW_DETAILS: `Label` on one line, its value on the next (newer site layout)."""
+    meta = p.meta
     hit = NEW_LAYOUT_LABELS.get(norm_label(s))
-    if hit is not None and not raw[:1].isspace():
-        close_pending(ctx)
-        name, kind = hit
-        ctx.pending = PendingLabel(name, kind, ln, s, "meta")
+    if hit is not None and not p.raw[:1].isspace():
+        close_pending(p)
+        meta.pending = Pending(hit[0], hit[1], p.ln, s)
         return
-    pending = ctx.pending
+    pending = meta.pending
     if pending is not None and (pending.kind == "para" or not pending.lines):
-        if pending.kind == "para":
-            pending.lines.append(s)
-            return
         pending.lines.append(s)
-        _set(ctx, pending.name, pending.kind, s, ln, pending.label)
-        if pending.kind not in ("list",):
-            ctx.pending = None
+        if pending.kind != "para":
+            set_value(p, pending.name, pending.kind, s, pending.label)
+            if pending.kind != "list":
+                meta.pending = None
         return
-    ctx.unparsed(ln, s, "evaluation information")
+    p.unparsed(s, "evaluation information")
 
 
-def new_outcomes(ctx: Ctx, ln: int, s: str) -> None:
+def new_outcomes(p: Page, s: str) -> None:
     """State NEW_OUTCOMES: the newer layout lists outputs, goals and targets unlabelled."""
     plan = nv.strategic_plan(s)
     if plan and s.startswith("UNDP Strategic Plan"):
-        _store(ctx, "strategic_plan", plan, ln)
+        store(p, p.meta.fields, "strategic_plan", plan, p.ln)
         return
     if s.startswith("Output "):
         field = "corporate_outcomes"
@@ -413,16 +425,9 @@ def new_outcomes(ctx: Ctx, ln: int, s: str) -> None:
     elif s[:1].isdigit() and "." in s.split(" ", 1)[0]:
         field = "sdg_targets"
     else:
-        ctx.unparsed(ln, s, "corporate outcome and output")
+        p.unparsed(s, "corporate outcome and output")
         return
-    if ln == ctx.cut_line:
-        ctx.cut(ln, s)
+    if p.at_cut:
+        p.cut(s)
         return
-    ctx.meta.setdefault(field, []).append(s)
-    ctx.meta_lines.setdefault(field, ln)
-
-
-NEW_LAYOUT_BLOCKS = {
-    "Evaluation Information": st.NEW_DETAILS,
-    "Corporate Outcome and Output": st.NEW_OUTCOMES,
-}
+    _extend(p, field, [s])

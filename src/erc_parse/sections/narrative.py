@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from erc_parse.context import Ctx, ItemBuf
+from erc_parse.sections.common import SECTION_HEADINGS
+from erc_parse.state import ItemBuf, Page
 
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\s*\.?$")
 # Possessive spaces: `\s*(?:\.\s*|\s+)` could split one run of spaces two ways at each point.
@@ -86,9 +87,31 @@ def is_criterion(s: str) -> bool:
     return s.rstrip(" :").lower() in CRITERIA
 
 
-def narrative(ctx: Ctx, section: str, ln: int, s: str, cells: list[str] | None) -> None:
-    """States LESSONS, FINDINGS, RECOMMENDATIONS: one line of an item."""
-    items = ctx.items.setdefault(section, [])
+def opened(p: Page, s: str) -> None:
+    """`Lessons`, `Findings` or `Recommendations`: the section exists, even with no item in it."""
+    p.narrative.setdefault(SECTION_HEADINGS[s], [])
+    if p.kind == "unknown":
+        p.kind = "evaluation"
+
+
+def lessons(p: Page, s: str) -> None:
+    """State LESSONS: one line of a lesson."""
+    _line(p, "lessons", s)
+
+
+def findings(p: Page, s: str) -> None:
+    """State FINDINGS: one line of a finding."""
+    _line(p, "findings", s)
+
+
+def recommendations(p: Page, s: str) -> None:
+    """State RECOMMENDATIONS: one line of a recommendation."""
+    _line(p, "recommendations", s)
+
+
+def _line(p: Page, section: str, s: str) -> None:
+    items = p.narrative.setdefault(section, [])
+    cells = p.cells
     if items and cells is None and not s[0].isdigit() and len(s) > _CRITERION_MAX and s[-1] != ":":
         # Prose, the common case: no number can start an item here, and no criterion is this long.
         items[-1].lines.append(s)
@@ -100,11 +123,11 @@ def narrative(ctx: Ctx, section: str, ln: int, s: str, cells: list[str] | None) 
         items.append(ItemBuf(int(row[1]), None, [" ".join(c for c in cells[1:] if c)]))
         return
     m = NUMBER_ALONE.match(s)
-    if m and int(m[1]) in expected:
+    if m and int(m[1]) == expected:
         items.append(ItemBuf(int(m[1]), None, []))
         return
     m = NUMBER_TEXT.match(s)
-    if m and int(m[1]) in expected and not _is_decimal(s):
+    if m and int(m[1]) == expected and not _is_decimal(s):
         items.append(ItemBuf(int(m[1]), None, [m[2].strip()]))
         return
     if section != "recommendations" and is_criterion(s):
@@ -120,12 +143,13 @@ def narrative(ctx: Ctx, section: str, ln: int, s: str, cells: list[str] | None) 
     items[-1].lines.append(s)
 
 
-def _next_number(items: list[ItemBuf]) -> tuple[int, ...]:
+def _next_number(items: list[ItemBuf]) -> int:
+    """The number the next item must carry for a number line to open it."""
     # From the end: the last numbered item is almost always the last item (linear, not quadratic).
     for item in reversed(items):
         if item.number is not None:
-            return (item.number + 1,)
-    return (1,)
+            return item.number + 1
+    return 1
 
 
 _DECIMAL = re.compile(r"^\d+\.\d")

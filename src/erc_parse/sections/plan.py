@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from erc_parse.context import Ctx, PendingLabel
 from erc_parse.sections import documents, metadata
 from erc_parse.sections.common import norm_label, split_label
+from erc_parse.state import Page, Pending
 
 PLAN_LABELS = {
     "commissioning unit": ("commissioning_unit", "text"),
@@ -22,65 +22,61 @@ PLAN_LABELS = {
     "plan document": ("documents", "plan-document"),
 }
 EVALUATIONS_TABLE = re.compile(r"^Evaluations\s+\S.*$")
-TABLE_HEADER = re.compile(r"^SN\s+Title\s+Type\b")
 _FILE = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 
 
-def plan(ctx: Ctx, ln: int, s: str, raw: str) -> None:
+def plan(p: Page, s: str) -> None:
     """State PLAN: one line of a plan page."""
+    meta = p.meta
     m = split_label(s)
     hit = PLAN_LABELS.get(norm_label(m[0])) if m else None
     if m is not None and hit is not None:
-        metadata.close_pending(ctx)
+        metadata.close_pending(p)
         name, kind = hit
         value = m[1].strip()
-        ctx.pending = PendingLabel(name, kind, ln, m[0].strip(), "meta", [value] if value else [])
+        meta.pending = Pending(name, kind, p.ln, m[0].strip(), [value] if value else [])
         if value and kind != "para":
-            _value(ctx, ctx.pending, ln, value)
+            _value(p, meta.pending, value)
         return
-    pending = ctx.pending
-    if pending is not None and pending.kind == "para" and not ctx.extra.get("_plan_table"):
+    pending = meta.pending
+    if pending is not None and pending.kind == "para":
         if EVALUATIONS_TABLE.match(s) and pending.lines:
-            metadata.close_pending(ctx)
+            metadata.close_pending(p)
         else:
             pending.lines.append(s)
             return
     if pending is not None and pending.kind == "plan-document" and not _FILE.search(s):
-        ctx.pending = None  # `Plan Document:` left empty; this line is the next block
+        meta.pending = None  # `Plan Document:` left empty; this line is the next block
     elif pending is not None and pending.kind != "para" and not pending.lines:
         pending.lines.append(s)
-        _value(ctx, pending, ln, s)
+        _value(p, pending, s)
         return
-    if "plan" not in ctx.extra and "title" in ctx.meta and not ctx.responses and not ctx.documents:
-        metadata.close_pending(ctx)
-        ctx.extra["plan"] = s  # the plan's own name, e.g. `Plan Belize (2017-2021)`
+    if "plan" not in meta.extra.values and "title" in meta.fields.values and not p.docs.rows:
+        metadata.close_pending(p)
+        # The plan's own name, e.g. `Plan Belize (2017-2021)`.
+        metadata.store(p, meta.extra, "plan", s, p.ln)
         return
-    metadata.close_pending(ctx)
-    if ln == ctx.cut_line:
-        ctx.cut(ln, s)
+    metadata.close_pending(p)
+    if p.at_cut:
+        p.cut(s)
         return
-    ctx.diag(ln, "info", "plan-table-row", f"planned-evaluations table: {s}")
+    p.diag("info", "plan-table-row", f"planned-evaluations table: {s}")
 
 
-def _value(ctx: Ctx, pending: PendingLabel, ln: int, value: str) -> None:
-    if ln == ctx.cut_line:
-        ctx.cut(ln, value)
-        ctx.pending = None
+def _value(p: Page, pending: Pending, value: str) -> None:
+    p.meta.pending = None
+    if p.at_cut:
+        p.cut(value)
         return
     if pending.kind == "plan-document":
         name = _document_name(value)
-        if name != value:
-            metadata.put(
-                ctx, ctx.extra, "Plan Document", value, ln, "extra"
-            )  # the page's note beside the file
-        ctx.documents.append(documents.document(filename=name, type="plan"))
-        ctx.pending = None
+        if name != value:  # the page's note beside the file
+            metadata.store(p, p.meta.extra, "Plan Document", value, p.ln)
+        p.docs.rows.append(documents.document(filename=name, type="plan"))
     elif pending.kind == "extra":
-        metadata.put(ctx, ctx.extra, pending.name, value, ln, "extra")
-        ctx.pending = None
+        metadata.store(p, p.meta.extra, pending.name, value, p.ln)
     else:
-        metadata.set_value(ctx, pending.name, "text", value, ln, pending.label)
-        ctx.pending = None
+        metadata.set_value(p, pending.name, "text", value, pending.label)
 
 
 def _document_name(value: str) -> str:

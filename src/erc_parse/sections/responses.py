@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import re
 
-from erc_parse import context as st
-from erc_parse.context import ActionBuf, Ctx, ResponseBuf
 from erc_parse.normalize import values as nv
-from erc_parse.sections.common import KA_HEADER, STAMP
+from erc_parse.sections.common import CHROME, KA_HEADER, MR_START, STAMP
+from erc_parse.state import ActionBuf, Page, ResponseBuf, State
 
 STATUSES = (
     "Overdue-Not Initiated",
@@ -40,7 +39,10 @@ _STATUS_ALT = "|".join(re.escape(x) for x in STATUSES)
 STATUS_AT = re.compile(rf"^({_STATUS_ALT})(?=\s|$)\s*(.*)$")
 # The row's anchors, searched for rather than matched as `^(.*?)\s*ANCHOR\s*(.*)$`: the
 # lazy prefix retried `\s*` at every position of a run of spaces (quadratic in the run).
-ROW_DUE = re.compile(r"(?<![\d/])(\d{4}/\d{1,2})(?![\d/])")
+# The due month `YYYY/MM` (not inside a longer run of digits and slashes) is searched from
+# its slash, with the year checked behind it: a regex that starts with a literal is found
+# by a fast scan, where one that starts with `\d` is tried at every position of the line.
+ROW_DUE = re.compile(r"/(?<=(?<![\d/])\d{4}/)\d{1,2}(?![\d/])")
 ROW_STATUS = re.compile(rf"(?<!\S)({_STATUS_ALT})(?=\s|$)")
 UNKNOWN_STATUS = re.compile(r"^([A-Z][\w-]*(?:\s[A-Z][\w-]*)*)\s*(.*)$")
 KA_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(\S.*)$|^-\s+(\S.*)$")
@@ -57,25 +59,34 @@ def split_at(anchor: re.Pattern[str], s: str) -> tuple[str, str, str] | None:
     return s[: m.start()].strip(), m[1], s[m.end() :].strip()
 
 
-def start_block(ctx: Ctx, ln: int, number: int, text: str) -> None:
-    """`N. Recommendation:` opens a block."""
-    flush(ctx, "block")
-    ctx.responses.append(ResponseBuf(number, ln, [text] if text else []))
-    ctx.state = st.MR_RECOMMENDATION
+def split_due(s: str) -> tuple[str, str, str] | None:
+    """``(before, YYYY/MM, after)`` around a row's due month, both sides stripped."""
+    m = ROW_DUE.search(s)
+    if m is None:
+        return None
+    start = m.start() - 4  # the year, behind the slash
+    return s[:start].strip(), s[start : m.end()], s[m.end() :].strip()
 
 
-def response_stamp(ctx: Ctx, ln: int, s: str) -> None:
+def open_block(p: Page, s: str) -> None:
+    """`N. Recommendation:` opens a block, its text on the line or below it."""
+    m = MR_START.match(s)
+    assert m is not None  # the anchor's shape
+    text = m[2].strip()
+    p.responses.blocks.append(ResponseBuf(int(m[1]), p.ln, [text] if text else []))
+
+
+def response_stamp(p: Page, s: str) -> None:
     """`Management Response: [Added: ...]` starts the response (and, on table pages, a block)."""
-    pending = flush(ctx, "response")
-    current = ctx.responses[-1] if ctx.responses else None
+    mr = p.responses
+    pending = take_as_recommendation(p)
+    current = mr.blocks[-1] if mr.blocks else None
     if current is None or current.added or current.response or current.actions or pending:
-        number = len(ctx.responses) + 1
-        current = ResponseBuf(number, ln, pending)
-        ctx.responses.append(current)
-    if ln == ctx.cut_line:
+        current = ResponseBuf(len(mr.blocks) + 1, p.ln, pending)
+        mr.blocks.append(current)
+    if p.at_cut:
         # Keep the stamps whose closing bracket made it into the dump; report the rest.
-        ctx.cut(ln, s)
-        ctx.state = st.MR_RESPONSE
+        p.cut(s)
         added = _COMPLETE_ADDED.search(s)
         updated = _COMPLETE_UPDATED.search(s)
         current.added = nv.day(added[1]) if added else None
@@ -88,98 +99,111 @@ def response_stamp(ctx: Ctx, ln: int, s: str) -> None:
         if m[3].strip():
             current.response.append(m[3].strip())
     else:
-        ctx.diag(ln, "warning", "bad-stamp", f"cannot read the response stamp: {s}")
-    ctx.state = st.MR_RESPONSE
+        p.diag("warning", "bad-stamp", f"cannot read the response stamp: {s}")
 
 
-def key_actions_start(ctx: Ctx, ln: int) -> None:
-    if not ctx.responses:
-        ctx.responses.append(ResponseBuf(None, ln))
-    ctx.state = st.KEY_ACTIONS
+def key_actions(p: Page, s: str) -> None:
+    """`Key Actions:` opens the rows of the current block (a block of its own if none is open)."""
+    if p.state is State.KEY_ACTIONS:
+        flush_block(p)
+    if not p.responses.blocks:
+        p.responses.blocks.append(ResponseBuf(None, p.ln))
 
 
-def text_line(ctx: Ctx, ln: int, s: str) -> None:
-    """States MR_RECOMMENDATION and MR_RESPONSE: a line of prose."""
-    current = ctx.responses[-1]
-    if ctx.state == st.MR_RECOMMENDATION:
-        current.recommendation.append(s)
-    else:
-        current.response.append(s)
+def update_history(p: Page, s: str) -> None:
+    """`Key Action Update History`: only management-response pages print it."""
+    p.kind = "management_response"
 
 
-def key_action_line(ctx: Ctx, ln: int, s: str, cells: list[str] | None) -> None:
+def recommendation_text(p: Page, s: str) -> None:
+    """State MR_RECOMMENDATION: a line of the recommendation the block quotes."""
+    p.responses.blocks[-1].recommendation.append(s)
+
+
+def response_text(p: Page, s: str) -> None:
+    """State MR_RESPONSE: a line of the management response."""
+    p.responses.blocks[-1].response.append(s)
+
+
+def key_action_line(p: Page, s: str) -> None:
     """State KEY_ACTIONS: a key action's text, its stamp, its row, or text to buffer."""
-    if KA_HEADER.match(s) or (cells and cells[0] == "Key Action"):
+    if s in CHROME:
+        return
+    cells = p.cells
+    if s.startswith("Key Action") and (KA_HEADER.match(s) or (cells and cells[0] == "Key Action")):
         return
     if cells is not None and not cells:
         return
     probe = cells[0] if cells else s
     if probe.startswith("[Added"):
-        _stamp(ctx, ln, probe)
+        _stamp(p, probe)
         return
-    ka = ctx.expect_row
+    mr = p.responses
+    ka = mr.expect_row
     if ka is not None:
-        ctx.expect_row = None
-        if ln == ctx.cut_line:
-            _cut_row(ctx, ka, ln, s)
+        mr.expect_row = None
+        if p.at_cut:
+            _cut_row(p, ka, s)
             return
-        if cells and len(cells) >= 2 and _row_cells(ctx, ka, ln, cells):
+        if cells and len(cells) >= 2 and _row_cells(p, ka, cells):
             return
-        if _row_plain(ctx, ka, ln, " ".join(cells) if cells else s):
+        if _row_plain(p, ka, " ".join(cells) if cells else s):
             return
         if KA_NUMBER.match(s) is None:
-            ctx.diag(ln, "warning", "bad-key-action-row", f"cannot split key-action row: {s}")
+            p.diag("warning", "bad-key-action-row", f"cannot split key-action row: {s}")
             ka.comments = s
             return
     text = " ".join(c for c in cells if c) if cells else s
-    ctx.buffer.append((ln, text))
+    mr.buffer.append((p.ln, text))
 
 
-def _stamp(ctx: Ctx, ln: int, s: str) -> None:
-    lines = ctx.buffer
-    ctx.buffer = []
-    if not ctx.responses:
+def _stamp(p: Page, s: str) -> None:
+    mr = p.responses
+    lines = mr.buffer
+    mr.buffer = []
+    if not mr.blocks:
         # Table pages enter the key actions at `Key Action Update History`, which may
         # come before any recommendation: the action then belongs to an unnumbered block.
-        ctx.responses.append(ResponseBuf(None, ln))
-    current = ctx.responses[-1]
-    if ln == ctx.cut_line:
-        ctx.cut(ln, s)
+        mr.blocks.append(ResponseBuf(None, p.ln))
+    current = mr.blocks[-1]
+    if p.at_cut:
+        p.cut(s)
     m = STAMP.match(s)
-    number, text = _number_and_text([t for _, t in lines])
-    if lines and current.actions and current.actions[-1].has_row:
+    texts = [t for _, t in lines]
+    first = KA_NUMBER.match(texts[0]) if texts else None
+    if first is None and texts and current.actions and current.actions[-1].has_row:
         # Text between a row and a numbered key action continues the row's comments.
-        idx = next((i for i, (_, t) in enumerate(lines) if KA_NUMBER.match(t)), 0)
+        idx = next((i for i, t in enumerate(texts) if KA_NUMBER.match(t)), 0)
         if idx > 0:
-            _more_comments(current.actions[-1], [t for _, t in lines[:idx]])
-            number, text = _number_and_text([t for _, t in lines[idx:]])
-    ka = ActionBuf(number, text, lines[0][0] if lines else ln)
-    if m and ln != ctx.cut_line:
+            _more_comments(current.actions[-1], texts[:idx])
+            texts = texts[idx:]
+            first = KA_NUMBER.match(texts[0])
+    number, text = _number_and_text(texts, first)
+    ka = ActionBuf(number, text, lines[0][0] if lines else p.ln)
+    if m and not p.at_cut:
         ka.added = nv.day(m[1])
         ka.last_updated = nv.day(m[2])
         rest = m[3].strip().lstrip("|").strip()
         if rest:
-            _row_plain(ctx, ka, ln, rest)
-    elif ln == ctx.cut_line:
+            _row_plain(p, ka, rest)
+    elif p.at_cut:
         added = _COMPLETE_ADDED.search(s)
         updated = _COMPLETE_UPDATED.search(s)
         ka.added = nv.day(added[1]) if added else None
         ka.last_updated = nv.day(updated[1]) if updated else None
     else:
-        ctx.diag(ln, "warning", "bad-stamp", f"cannot read the key-action stamp: {s}")
+        p.diag("warning", "bad-stamp", f"cannot read the key-action stamp: {s}")
     if not lines:
-        ctx.diag(
-            ln, "warning", "key-action-without-text", "an [Added: ...] stamp with no key-action text above it"
-        )
+        p.diag("warning", "key-action-without-text", "an [Added: ...] stamp with no key-action text above it")
     current.actions.append(ka)
     if not ka.has_row:
-        ctx.expect_row = ka
+        mr.expect_row = ka
 
 
-def _number_and_text(lines: list[str]) -> tuple[str | None, list[str]]:
+def _number_and_text(lines: list[str], m: re.Match[str] | None) -> tuple[str | None, list[str]]:
+    """The key action's number (``m``: ``KA_NUMBER`` on its first line) and its text."""
     if not lines:
         return None, []
-    m = KA_NUMBER.match(lines[0])
     if m is None:
         return None, lines
     if m[3] is not None:
@@ -193,7 +217,7 @@ def _more_comments(ka: ActionBuf, lines: list[str]) -> None:
     ka.comments = f"{ka.comments}\n{text}" if ka.comments else text
 
 
-def _tail(ctx: Ctx, ka: ActionBuf, ln: int, rest: str) -> None:
+def _tail(ka: ActionBuf, rest: str) -> None:
     """Comments, `[Justification: ...]` and the trailing `History` link of a row."""
     rest = rest.strip()
     if rest == "History" or rest.endswith(" History"):
@@ -206,7 +230,7 @@ def _tail(ctx: Ctx, ka: ActionBuf, ln: int, rest: str) -> None:
     ka.comments = rest or None
 
 
-def _status(ctx: Ctx, ka: ActionBuf, ln: int, rest: str) -> str:
+def _status(p: Page, ka: ActionBuf, rest: str) -> str:
     m = STATUS_AT.match(rest)
     if m:
         ka.status = m[1]
@@ -214,41 +238,41 @@ def _status(ctx: Ctx, ka: ActionBuf, ln: int, rest: str) -> str:
     u = UNKNOWN_STATUS.match(rest)
     if u:
         ka.status = u[1]
-        ctx.diag(ln, "warning", "unknown-status", f"unknown key-action status {u[1]!r} kept as written")
+        p.diag("warning", "unknown-status", f"unknown key-action status {u[1]!r} kept as written")
         return u[2]
     return rest
 
 
-def _row_plain(ctx: Ctx, ka: ActionBuf, ln: int, s: str) -> bool:
-    m = split_at(ROW_DUE, s)
+def _row_plain(p: Page, ka: ActionBuf, s: str) -> bool:
+    m = split_due(s)
     if m:
         due = nv.month(m[1])
         if due is None:
             return False
         ka.responsible = m[0] or None
         ka.due = due
-        _tail(ctx, ka, ln, _status(ctx, ka, ln, m[2]))
+        _tail(ka, _status(p, ka, m[2]))
         ka.has_row = True
         return True
     m = split_at(ROW_STATUS, s)
     if m:
         ka.responsible = m[0] or None
         ka.status = m[1]
-        _tail(ctx, ka, ln, m[2])
+        _tail(ka, m[2])
         ka.has_row = True
         return True
     return False
 
 
-def _cut_row(ctx: Ctx, ka: ActionBuf, ln: int, s: str) -> None:
+def _cut_row(p: Page, ka: ActionBuf, s: str) -> None:
     """The dump stops inside this row: keep only the cells that provably ended before the cut.
 
     Responsible, due month and status count as complete when more text follows them
     on the line; the comments (or justification) after them are prose, kept as far
     as they go, like any other cut text.
     """
-    ctx.cut(ln, s)
-    m = split_at(ROW_DUE, s)
+    p.cut(s)
+    m = split_due(s)
     if not m or not m[2]:
         return
     st_m = STATUS_AT.match(m[2])
@@ -260,11 +284,11 @@ def _cut_row(ctx: Ctx, ka: ActionBuf, ln: int, s: str) -> None:
     ka.responsible = m[0] or None
     ka.due = due
     ka.status = st_m[1]
-    _tail(ctx, ka, ln, st_m[2])
+    _tail(ka, st_m[2])
     ka.has_row = True
 
 
-def _row_cells(ctx: Ctx, ka: ActionBuf, ln: int, cells: list[str]) -> bool:
+def _row_cells(p: Page, ka: ActionBuf, cells: list[str]) -> bool:
     due_at = next((i for i, c in enumerate(cells) if nv.month(c) and "/" in c), None)
     if due_at is None:
         return False
@@ -272,41 +296,56 @@ def _row_cells(ctx: Ctx, ka: ActionBuf, ln: int, cells: list[str]) -> bool:
     ka.due = nv.month(cells[due_at])
     status = cells[due_at + 1] if len(cells) > due_at + 1 else ""
     if status:
-        rest = _status(ctx, ka, ln, status)
+        rest = _status(p, ka, status)
         if rest:
-            ctx.diag(ln, "warning", "unknown-status", f"unexpected text after status: {rest!r}")
-    _tail(ctx, ka, ln, " ".join(c for c in cells[due_at + 2 :] if c))
+            p.diag("warning", "unknown-status", f"unexpected text after status: {rest!r}")
+    _tail(ka, " ".join(c for c in cells[due_at + 2 :] if c))
     ka.has_row = True
     return True
 
 
-def flush(ctx: Ctx, reason: str) -> list[str]:
-    """Decide what buffered text was, now that the next anchor (or the end) is known.
+def take_as_recommendation(p: Page) -> list[str]:
+    """Buffered text before `Management Response:` is the next block's recommendation (table pages)."""
+    mr = p.responses
+    lines = mr.buffer
+    mr.buffer = []
+    mr.expect_row = None
+    return [t for _, t in lines]
 
-    Returns the lines when they are the next block's recommendation text.
-    """
-    lines = ctx.buffer
-    ctx.buffer = []
-    ctx.expect_row = None
+
+def flush_block(p: Page) -> None:
+    """The block ends: buffered text after a row continues its comments, or is reported."""
+    mr = p.responses
+    lines = mr.buffer
+    mr.buffer = []
+    mr.expect_row = None
     if not lines:
-        return []
-    if reason == "response":
-        return [t for _, t in lines]
-    current = ctx.responses[-1] if ctx.responses else None
+        return
+    current = mr.blocks[-1] if mr.blocks else None
     last = current.actions[-1] if current and current.actions else None
-    if reason == "end" and ctx.cut_line:
-        number, text = _number_and_text([t for _, t in lines])
-        if number is not None and current is not None:
-            current.actions.append(ActionBuf(number, text, lines[0][0]))
-        else:
-            # Each line at its own number: the cut one is the truncation, any before it
-            # were text whose anchor the dump never reached.
-            for ln, t in lines:
-                ctx.unparsed(ln, t, "key actions")
-        return []
     if last is not None and last.has_row:
         _more_comments(last, [t for _, t in lines])
-        return []
+        return
     for ln, t in lines:
-        ctx.unparsed(ln, t, "key actions")
-    return []
+        p.unparsed(t, "key actions", ln)
+
+
+def flush_end(p: Page) -> None:
+    """The dump ends: in a cut dump, buffered text is a key action the cut kept from its stamp."""
+    mr = p.responses
+    if not p.cut_line or not mr.buffer:
+        flush_block(p)
+        return
+    lines = mr.buffer
+    mr.buffer = []
+    mr.expect_row = None
+    current = mr.blocks[-1] if mr.blocks else None
+    texts = [t for _, t in lines]
+    number, text = _number_and_text(texts, KA_NUMBER.match(texts[0]))
+    if number is not None and current is not None:
+        current.actions.append(ActionBuf(number, text, lines[0][0]))
+    else:
+        # Each line at its own number: the cut one is the truncation, any before it
+        # were text whose anchor the dump never reached.
+        for ln, t in lines:
+            p.unparsed(t, "key actions", ln)

@@ -1,0 +1,263 @@
+"""The state machine's table, and the guards on its fast paths.
+
+The transition table (``parser.ANCHORS``) and the handlers (``parser.HANDLERS``) are the
+design: these tests keep the docstring's diagram equal to the table, the handlers to the
+exits they declare, and the cheap tests made before the table to what the table takes.
+No test here measures time (that is bench/run.py's job, on a noisy machine).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st_
+from pydantic import BaseModel
+
+from erc_parse import models, parse_text, parser
+from erc_parse.parser import _ANCHOR_FIRST, _MAY_BE_ANCHOR, ANCHORS, HANDLER_EXITS, HANDLERS, diagram
+from erc_parse.reader import split_lines
+from erc_parse.sections import metadata, responses
+from erc_parse.sections.common import LABEL, norm_label, split_cells, split_label
+from erc_parse.state import Page, State
+
+from .conftest import CORPUS_FILES, PAIRS, SAMPLE
+
+SECTIONS = Path(parser.__file__).parent / "sections"
+
+
+def _all_lines() -> list[str]:
+    files = [SAMPLE, *CORPUS_FILES, *sorted(PAIRS.glob("*.txt"))]
+    seen: dict[str, None] = {}
+    for path in files:
+        for raw in split_lines(path.read_text(encoding="utf-8")):
+            seen.setdefault(raw)
+    # Lines the corpus may lack, shaped like every anchor of the table.
+    extra = [
+        "Lessons",
+        "Findings",
+        "Recommendations",
+        "Key Actions:",
+        "Key Actions",
+        "Key Action Update History",
+        "Latest Evaluations",
+        "Contact us",
+        "Document Type Language Size Status Downloads",
+        "Document | Type | Language | Size | Status | Downloads |",
+        "Title Something",
+        "Title | Something |",
+        "• Evaluation Information",
+        "  • Corporate Outcome and Output",
+        "•Evaluation Information",
+        "• • \tCorporate Outcome and Output",
+        "•  Evaluation Information  ",
+        "Title",
+        "Title\tSomething",
+        "Document",
+        "Document\tType\tLanguage\tSize\tStatus\tDownloads",
+        "| Document | Type | Language | Size | Status | Downloads |",
+        "Management Response:[Added: 2019/01/02]",
+        "12 . Recommendation : text",
+        "Management Response : [Added: 2019/01/02]",
+    ]
+    for raw in extra:
+        seen.setdefault(raw)
+    return list(seen)
+
+
+LINES = _all_lines()
+
+
+def test_the_docstring_diagram_is_the_table() -> None:
+    doc = parser.__doc__ or ""
+    shown = "\n".join(line[4:] if line.startswith("    ") else line for line in doc.split("\n"))
+    assert diagram() in shown, "parser.py's docstring is stale: paste parser.diagram() into it"
+
+
+def test_every_state_has_a_handler_and_every_anchor_a_known_target() -> None:
+    assert set(HANDLERS) == set(State)
+    assert {a.goto for a in ANCHORS} <= set(State)
+    assert {s for a in ANCHORS for s in a.fires} <= set(State)
+
+
+def test_only_the_parser_changes_the_state() -> None:
+    """Handlers return the next state; no section module assigns it."""
+    for path in SECTIONS.glob("*.py"):
+        assert not re.search(r"\.state\s*=[^=]", path.read_text(encoding="utf-8")), path.name
+
+
+def test_handlers_return_only_the_states_they_declare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over every real page, a handler returns nothing, its own state, or a declared exit."""
+    seen: set[tuple[State, State]] = set()
+    for state, handler in list(HANDLERS.items()):
+
+        def wrapped(p: Page, s: str, state: State = state, handler: Any = handler) -> State | None:
+            following = handler(p, s)
+            if following is not None and following is not state:
+                seen.add((state, following))
+            return following
+
+        monkeypatch.setitem(HANDLERS, state, wrapped)
+    for path in [SAMPLE, *CORPUS_FILES, *sorted(PAIRS.glob("*.txt"))]:
+        parse_text(path.read_text(encoding="utf-8"))
+    declared = {(state, exit) for state, exits in HANDLER_EXITS.items() for exit in exits}
+    assert seen <= declared, seen - declared
+    # The real pages take most of the declared exits (a declared exit nothing takes is suspect).
+    assert len(seen) >= len(declared) - 2, declared - seen
+
+
+def _cells(raw: str, layout: str) -> tuple[str, list[str] | None] | None:
+    s = raw.strip()
+    if not s:
+        return None
+    cells: list[str] | None = None
+    if layout == "table" and "|" in s:
+        cells = split_cells(s)
+        if cells is not None:
+            if not cells:
+                return None
+            s = " ".join(c for c in cells if c)
+    return s, cells
+
+
+def _may_be_anchor(s: str) -> bool:
+    """The loop's two cheap tests, made before the table's rows are tried."""
+    return (s[0] in _ANCHOR_FIRST or s[0].isdecimal()) and _MAY_BE_ANCHOR(s) is not None
+
+
+@pytest.mark.parametrize("layout", ["plain", "table"])
+def test_the_cheap_test_passes_every_line_an_anchor_takes(layout: str) -> None:
+    """The loop tries the table's rows only on lines `_MAY_BE_ANCHOR` passes: it must hide none."""
+    fired = 0
+    for raw in LINES:
+        line = _cells(raw, layout)
+        if line is None:
+            continue
+        s, cells = line
+        for anchor in ANCHORS:
+            if anchor.test(s, cells):
+                fired += 1
+                assert _may_be_anchor(s), f"{anchor.shape}: {raw!r} fails the cheap tests"
+    assert fired > 100
+
+
+@given(st_.text(max_size=30))
+def test_the_cheap_test_passes_every_anchor_on_any_text(s: str) -> None:
+    for text in (s, "Document" + s, "Title" + s, "\u0663. Recommendation:" + s, "•" + s, "Title " + s):
+        stripped = text.strip()
+        if stripped and any(a.test(stripped, None) for a in ANCHORS):
+            assert _may_be_anchor(stripped), repr(text)
+
+
+def _full(cls: type[BaseModel]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, f in cls.model_fields.items():
+        out[name] = f.default_factory() if f.default_factory is not None else f.default  # type: ignore[call-arg]
+    return out
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        models.Source,
+        models.TeamMember,
+        models.Gef,
+        models.Country,
+        models.Metadata,
+        models.Document,
+        models.Item,
+        models.KeyAction,
+        models.ManagementResponse,
+        models.Diagnostic,
+        models.Evaluation,
+    ],
+)
+def test_construct_is_model_construct(cls: type[BaseModel]) -> None:
+    values = _full(cls)
+    for name, f in cls.model_fields.items():
+        if f.annotation is str or name in ("name", "code", "message"):
+            values[name] = f"x-{name}"
+    if cls is models.Diagnostic:
+        values.update(line=3, severity="warning")
+    fast = models.construct(cls, dict(values))
+    slow = cls.model_construct(**values)
+    assert fast == slow
+    assert fast.model_fields_set == slow.model_fields_set
+    assert list(fast.__dict__) == list(slow.__dict__)
+    assert fast.__pydantic_extra__ == slow.__pydantic_extra__
+    assert fast.__pydantic_private__ == slow.__pydantic_private__
+    assert fast.model_dump_json() == slow.model_dump_json()
+    assert cls.model_validate_json(fast.model_dump_json()) == fast
+
+
+def test_norm_label_cache_is_transparent() -> None:
+    long = "Evaluation Budget(US $) " * 10
+    assert norm_label("Evaluation  Budget(US $)") == "evaluation budget (us $)"
+    assert norm_label(long) == " ".join(["evaluation budget (us $)"] * 10)
+
+
+def _label_groups(s: str) -> tuple[str, str] | None:
+    m = LABEL.match(s)
+    return (m[1], m[2]) if m else None
+
+
+def test_split_label_is_the_label_regex_on_every_corpus_line() -> None:
+    checked = 0
+    for raw in LINES:
+        for s in (raw, raw.strip(), raw.replace(":", " :", 1), "  " + raw):
+            assert split_label(s) == _label_groups(s), repr(s)
+            checked += 1
+    assert checked == 4 * len(LINES)
+
+
+@given(
+    st_.text(
+        alphabet=st_.sampled_from(
+            [" ", "\t", ":", "|", "[", "]", "a", "B", "é", "\n", "\u00a0", "\u2028", "\x0c"]
+        ),
+        max_size=20,
+    ),
+    st_.integers(min_value=0, max_value=120),
+)
+def test_split_label_is_the_label_regex_on_any_text(s: str, pad: int) -> None:
+    # `pad` moves the first colon across the 90-character bound the fast path stops at.
+    for text in (s, "x" * pad + s, "Label" + " " * pad + s):
+        assert split_label(text) == _label_groups(text)
+
+
+def test_lookup_reads_every_spelling_of_a_label() -> None:
+    assert metadata.lookup("Evaluation Budget(US $)") == ("budget_usd", "money")
+    assert metadata.lookup("evaluation  budget (us $)") == ("budget_usd", "money")
+    assert metadata.lookup("Corporate Outcome and Output") == ("corporate_outcomes", "bullets")
+    assert metadata.lookup("Corporate Outcomes (UNDP Strategic Plan 2008-20013)") == (
+        "corporate_outcomes",
+        "bullets",
+    )
+    assert metadata.lookup("Nope") is None
+    assert metadata.lookup("Status " + "x" * 200) is None
+    # Asked twice, the same answer (the second comes from the per-spelling cache).
+    assert metadata.lookup("STATUS") == metadata.lookup("STATUS") == ("status", "text")
+
+
+_PLAIN_DUE = re.compile(r"(?<![\d/])(\d{4}/\d{1,2})(?![\d/])")  # the due month as a plain regex says it
+
+
+def _plain_split_due(s: str) -> tuple[str, str, str] | None:
+    m = _PLAIN_DUE.search(s)
+    return (s[: m.start()].strip(), m[1], s[m.end() :].strip()) if m else None
+
+
+def test_the_due_month_search_is_the_plain_regex_on_every_corpus_line() -> None:
+    rows = 0
+    for raw in LINES:
+        assert responses.split_due(raw) == _plain_split_due(raw), repr(raw)
+        rows += _plain_split_due(raw) is not None
+    assert rows > 30
+
+
+@given(st_.text(alphabet=st_.sampled_from(["1", "2", "0", "/", " ", "a", "\u0663", "\n"]), max_size=24))
+def test_the_due_month_search_is_the_plain_regex_on_any_text(s: str) -> None:
+    assert responses.split_due(s) == _plain_split_due(s)
