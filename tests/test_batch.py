@@ -8,7 +8,6 @@ import re
 import shutil
 import signal
 import sys
-import time
 import types
 from pathlib import Path
 from typing import Any
@@ -343,10 +342,10 @@ def test_a_killed_run_leaves_staging_that_the_next_run_removes(tree: Path, tmp_p
 
 
 def _next_run_removes_it(tree: Path, out: Path, jobs: str) -> None:
-    from erc_parse.batch import STAGING_PREFIX
+    from erc_parse.batch import STAGING_PREFIX, run_id
 
     # A live run's folder (this process's id) and a folder without an id are left alone.
-    live = out / f"{STAGING_PREFIX}{os.getpid()}-live.tmp"
+    live = out / f"{STAGING_PREFIX}{run_id(os.getpid())}-live.tmp"
     (live / str(os.getpid())).mkdir(parents=True)
     unknown = out / f"{STAGING_PREFIX}olderformat.tmp"
     unknown.mkdir()
@@ -359,28 +358,32 @@ def _next_run_removes_it(tree: Path, out: Path, jobs: str) -> None:
 
 
 def test_staging_is_stale_only_when_the_run_that_made_it_is_gone(tmp_path: Path) -> None:
-    from erc_parse.batch import STAGING_PREFIX, remove_stale_staging
+    from erc_parse.batch import STAGING_PREFIX, remove_stale_staging, run_id
 
     dead = _dead_pid()
-    gone = tmp_path / f"{STAGING_PREFIX}{dead}-a.tmp"
+    gone = tmp_path / f"{STAGING_PREFIX}{dead}-1234-a.tmp"
     (gone / str(dead)).mkdir(parents=True)
     (gone / str(dead) / ".x.json.0123abcd.tmp").write_text("half")
-    orphaned = tmp_path / f"{STAGING_PREFIX}{dead}-b.tmp"
+    orphaned = tmp_path / f"{STAGING_PREFIX}{dead}-1234-b.tmp"
     (orphaned / str(os.getpid())).mkdir(parents=True)  # a worker still alive does not keep it
-    owner_alive = tmp_path / f"{STAGING_PREFIX}{os.getpid()}-c.tmp"
+    owner_alive = tmp_path / f"{STAGING_PREFIX}{run_id(os.getpid())}-c.tmp"
     owner_alive.mkdir()  # just made: its workers have not started yet
-    not_staging = tmp_path / f"{STAGING_PREFIX}{dead}-d"  # no .tmp: not a name we make
+    not_staging = tmp_path / f"{STAGING_PREFIX}{dead}-1234-d"  # no .tmp: not a name we make
     not_staging.mkdir()
+    no_run_id = tmp_path / f"{STAGING_PREFIX}{dead}-e.tmp"  # a pid alone: not a name we make
+    no_run_id.mkdir()
     assert sorted(remove_stale_staging(tmp_path)) == sorted([str(gone), str(orphaned)])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([owner_alive.name, not_staging.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [owner_alive.name, not_staging.name, no_run_id.name]
+    )
 
 
-def test_a_reused_pid_does_not_keep_a_folder_older_than_its_process(tmp_path: Path) -> None:
-    """After a power cut the dead run's id may belong to a newer process: its start time tells."""
-    from erc_parse.batch import STAGING_PREFIX, remove_stale_staging
+def test_a_reused_pid_does_not_keep_the_folder_of_the_run_it_once_named(tmp_path: Path) -> None:
+    """Process ids wrap around: a live process with the dead run's id started at another time."""
+    from erc_parse.batch import STAGING_PREFIX, remove_stale_staging, run_id
 
-    old = tmp_path / f"{STAGING_PREFIX}{os.getpid()}-old.tmp"
-    old.mkdir()
-    long_ago = time.time() - 10 * 365 * 86400
-    os.utime(old, (long_ago, long_ago))
-    assert remove_stale_staging(tmp_path) == [str(old)]
+    pid, ticks = run_id(os.getpid()).split("-")
+    assert int(ticks) > 0  # Linux: /proc tells when this process started
+    earlier = tmp_path / f"{STAGING_PREFIX}{pid}-{int(ticks) - 1}-old.tmp"
+    earlier.mkdir()
+    assert remove_stale_staging(tmp_path) == [str(earlier)]

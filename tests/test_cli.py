@@ -91,7 +91,7 @@ def test_version() -> None:
 def test_no_arguments_shows_help() -> None:
     result = run()
     assert "Usage" in result.output
-    for name in ("summary", "export", "convert", "check", "actions", "schema", "search"):
+    for name in ("summary", "export", "convert", "check", "actions", "schema", "search", "datasette"):
         assert name in result.output
 
 
@@ -101,7 +101,9 @@ def test_every_command_is_documented() -> None:
 
     group = typer.main.get_command(app)
     commands = sorted(group.commands)  # type: ignore[attr-defined]
-    assert commands == sorted(["summary", "export", "convert", "check", "actions", "schema", "search"])
+    assert commands == sorted(
+        ["summary", "export", "convert", "check", "actions", "schema", "search", "datasette"]
+    )
     text = DOCS.read_text(encoding="utf-8")
     for name in commands:
         assert re.search(rf"^## `?erc-parse {name}\b", text, re.M), f"{name} not in docs/cli.md"

@@ -231,9 +231,9 @@ def test_csv_tables_through_links_and_fifos(tmp_path: Path) -> None:
     reader.join()
     assert result.exit_code == 0, result.output
     assert (folder / "countries.csv").is_symlink()
-    assert kept.read_bytes().startswith(b"evaluation_id,position,name,iso3\r\n")
+    assert kept.read_bytes().startswith(b"id,evaluation_id,position,name,iso3\r\n")
     assert reader.data.decode("utf-8").startswith(
-        "evaluation_id,position,filename,type,language,size_kb,status,downloads\r\n"
+        "id,evaluation_id,position,filename,type,language,size_kb,status,downloads\r\n"
     )
     assert stat.S_ISFIFO(os.lstat(folder / "documents.csv").st_mode)
 

@@ -391,9 +391,9 @@ def convert(
 def _make_staging_root(out: str) -> str:
     """The staging folder under OUT (created with OUT if needed), after removing stale ones.
 
-    Its name carries this process's id, ``.erc-parse-staging-<pid>-<random>.tmp``, so a
-    later run can tell a folder left by a killed run from one a live run is using.
-    ``OutputError`` when OUT cannot be made or written: nothing could be converted.
+    Its name says which run made it, ``.erc-parse-staging-<run id>-<random>.tmp`` (see
+    ``run_id``), so a later run can tell a folder left by a killed run from one a live run
+    is using. ``OutputError`` when OUT cannot be made or written: nothing could be converted.
     """
     import tempfile
 
@@ -402,63 +402,62 @@ def _make_staging_root(out: str) -> str:
     try:
         os.makedirs(out, exist_ok=True)
         remove_stale_staging(out)
-        return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", suffix=".tmp", dir=out)
+        return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{run_id(os.getpid())}-", suffix=".tmp", dir=out)
     except OSError as exc:
         raise OutputError(output_error(out, exc)) from None
 
 
-def _started(pid: int) -> float | None:
-    """When process ``pid`` started (seconds since the epoch), where /proc tells; else None."""
+def _start_ticks(pid: int) -> int | None:
+    """When process ``pid`` started, in clock ticks since boot (Linux's /proc); else None."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
-            fields = fh.read().rsplit(b")", 1)[1].split()
-        with open("/proc/stat", "rb") as fh:
-            boot = next(int(line.split()[1]) for line in fh if line.startswith(b"btime "))
-        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError, StopIteration):
+            return int(fh.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
         return None
 
 
-def _alive(pid: int, since: float) -> bool:
-    """Whether process ``pid`` may be the one that made a folder last written at ``since``.
+def run_id(pid: int) -> str:
+    """``<pid>-<start time>``: names one process for good, where a pid alone is soon reused.
 
-    A process whose id was given again after a reboot (a power cut) started after the
-    folder was last written to, so it is not its owner.
+    Process ids wrap around (at 32,768 by default, within minutes on a busy machine): a
+    folder named by a pid alone could be taken for a live run's after its run was killed.
+    With the start time as well (in clock ticks since boot; 0 where /proc cannot tell),
+    the name matches exactly one process.
     """
+    return f"{pid}-{_start_ticks(pid) or 0}"
+
+
+def _running(owner: str) -> bool:
+    """Whether the run named ``owner`` (a ``run_id``) is still running."""
+    pid_text, _, ticks = owner.partition("-")
+    pid = int(pid_text)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError, ValueError):
         return pid > 0
-    started = _started(pid)
-    return started is None or started <= since + 2  # /proc counts in clock ticks; boot time in seconds
+    return ticks == "0" or _start_ticks(pid) in (None, int(ticks))
 
 
 def remove_stale_staging(out: str | os.PathLike[str]) -> list[str]:
     """Remove the staging folders that killed runs left in ``out``; return their paths.
 
-    A staging folder is stale when the run that made it (the pid in its name) is gone: a
-    SIGKILL or a power cut skips the removal at the end of a run. Its pool workers may
+    A staging folder is stale when the run that made it (the run id in its name) is gone:
+    a SIGKILL or a power cut skips the removal at the end of a run. Its pool workers may
     outlive it, orphaned, but they can no longer hand a result to anyone, and what they
     might still rename into OUT is complete. A live concurrent run's folder is left alone,
-    and so is a folder whose name does not carry a pid.
+    and so is a folder whose name does not carry a run id.
     """
     import re
     import shutil
 
     removed = []
-    pattern = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-[^/]*\.tmp")
+    pattern = re.compile(re.escape(STAGING_PREFIX) + r"(\d+-\d+)-[^/]*\.tmp")
     with os.scandir(out) as entries:
-        found = [
-            (e.path, int(m.group(1))) for e in entries if (m := pattern.fullmatch(e.name)) and e.is_dir()
-        ]
+        found = [(e.path, m.group(1)) for e in entries if (m := pattern.fullmatch(e.name)) and e.is_dir()]
     for root, owner in found:
-        try:
-            written = os.stat(root).st_mtime
-        except OSError:
-            continue  # removed meanwhile
-        if not _alive(owner, written):
+        if not _running(owner):
             shutil.rmtree(root, ignore_errors=True)
             removed.append(root)
     return removed

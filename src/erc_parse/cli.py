@@ -308,7 +308,9 @@ def export(
         evaluations = [ev for _, ev in _load(files)]
         try:
             backend.write_database(evaluations, output)
-        except Exception as exc:
+        except ValueError as exc:  # SqliteExportError: one line that names the path
+            _fail(str(exc))
+        except OSError as exc:
             from erc_parse.batch import error_message
 
             _fail(f"cannot write {output}: {error_message(exc)}")
@@ -562,7 +564,15 @@ def schema(output: Output = None) -> None:
 def search(
     db: Annotated[str, typer.Argument(metavar="DB", help="Database written by --format sqlite.")],
     query: Annotated[
-        str, typer.Argument(metavar="QUERY", help="SQLite FTS5 query, e.g. 'knowledge monster'.")
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            help=(
+                "Words that must all occur, in any order (case, accents and English word endings"
+                ' ignored); "double quotes" for a phrase, a trailing * for a prefix. Anything'
+                " else, FTS5 operators included, is searched as plain text."
+            ),
+        ),
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most hits to show.")] = 20,
     fmt: Annotated[SearchFormat, typer.Option("--format", "-f", help="Output format.")] = SearchFormat.text,
@@ -575,7 +585,7 @@ def search(
         hits = backend.search(db, query, limit)
     except Exception as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
-        _fail(f"search failed: {message}")
+        _fail(message if isinstance(exc, ValueError) else f"search failed: {message}")
     if fmt is SearchFormat.json:
         import json
 
@@ -600,6 +610,27 @@ def search(
             line.append(part, style="bold yellow" if j % 2 else None)
         console.print(Text(head, style="bold"), soft_wrap=True)
         console.print(line)
+
+
+@app.command()
+def datasette(
+    db: Annotated[str, typer.Argument(metavar="DB", help="Database written by --format sqlite.")],
+    output: Output = None,
+) -> None:
+    """Print Datasette metadata for DB: canned queries (overdue key actions and implementation rate
+    by unit, recommendations and responses mentioning a word)."""
+    _sqlite("open_database")
+    import json
+
+    from erc_parse.export.datasette import metadata
+
+    try:
+        doc = metadata(db)
+    except ValueError as exc:
+        _fail(str(exc))
+    with _output(output) as out:
+        out.write(json.dumps(doc, indent=2, ensure_ascii=False))
+        out.write("\n")
 
 
 def main() -> None:

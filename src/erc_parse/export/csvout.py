@@ -3,9 +3,11 @@
 Rules, chosen so the files open safely in a spreadsheet and load cleanly elsewhere:
 
 - UTF-8 without BOM, RFC 4180 quoting (``csv`` module, CRLF line ends);
-- every row carries ``evaluation_id`` (the source sha256, see
-  :func:`erc_parse.export.evaluation_id`); key actions also carry ``response_id``,
-  the 1-based position of their management response in the page;
+- the tables and their columns are those of :mod:`erc_parse.export.tables`, derived
+  from the models (all but ``diagnostics``): every row carries ``evaluation_id`` (the
+  source sha256, see :func:`erc_parse.export.evaluation_id`); rows of a list carry their
+  ``id`` (``<sha256>:3``, ``<sha256>:3:2`` for a key action, whose ``response_id`` is
+  its response's ``id``) and their 1-based ``position``;
 - ``None`` is an empty cell, booleans are ``true``/``false``, lists of strings are
   joined with newlines (one item per line in the cell), ``metadata.extra`` is a JSON
   object;
@@ -28,6 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING
 
 from erc_parse.export import atomic_open, evaluation_id
+from erc_parse.export.tables import TABLES as ALL_TABLES
+from erc_parse.export.tables import rows as table_rows
 
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
@@ -42,101 +46,12 @@ __all__ = [
     "write_tables",
 ]
 
-_GEF = (
-    "project_title",
-    "evaluation_type",
-    "focal_area",
-    "project_type",
-    "phase",
-    "project_id",
-    "pims_number",
-)
-_META = (
-    "title",
-    "atlas_project_numbers",
-    "evaluation_plan",
-    "evaluation_type",
-    "status",
-    "completion_date",
-    "planned_end_date",
-    "management_response",
-    "budget_usd",
-    "expenditure_usd",
-    "source_of_funding",
-    "strategic_plan",
-    "corporate_outcomes",
-    "focus_areas",
-    "signature_solutions",
-    "sdg_goals",
-    "sdg_targets",
-    "joint_programme",
-    "joint_evaluation",
-    "joint_with",
-    "mandatory",
-    "location",
-    "key_stakeholders",
-    "commissioning_unit",
-    "response_unit",
-    "summary",
-    "comments",
-    "justification",
-)
-_ITEM = ("evaluation_id", "position", "number", "heading", "text")
+#: Tables the CSV export writes: every table of :mod:`erc_parse.export.tables` but the
+#: parser's diagnostics (``erc-parse check`` reports those).
+_CSV_TABLES = {name: table for name, table in ALL_TABLES.items() if name != "diagnostics"}
 
 #: Table name -> column names, in file order. Column names follow the JSON contract.
-TABLES: dict[str, tuple[str, ...]] = {
-    "evaluations": (
-        "evaluation_id",
-        "source_path",
-        "source_sha256",
-        "schema_version",
-        "kind",
-        "layout",
-        "truncated",
-        *_META,
-        *(f"gef_{name}" for name in _GEF),
-        "extra",
-    ),
-    "documents": (
-        "evaluation_id",
-        "position",
-        "filename",
-        "type",
-        "language",
-        "size_kb",
-        "status",
-        "downloads",
-    ),
-    "team": ("evaluation_id", "position", "name", "title", "email", "nationality"),
-    "countries": ("evaluation_id", "position", "name", "iso3"),
-    "lessons": _ITEM,
-    "findings": _ITEM,
-    "recommendations": _ITEM,
-    "management_responses": (
-        "evaluation_id",
-        "response_id",
-        "recommendation_number",
-        "recommendation",
-        "response",
-        "added",
-        "last_updated",
-    ),
-    "key_actions": (
-        "evaluation_id",
-        "response_id",
-        "position",
-        "number",
-        "text",
-        "added",
-        "last_updated",
-        "responsible",
-        "due",
-        "status",
-        "comments",
-        "justification",
-        "has_history",
-    ),
-}
+TABLES: dict[str, tuple[str, ...]] = {name: table.names for name, table in _CSV_TABLES.items()}
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -172,77 +87,13 @@ def cell(value: object) -> str:
 
 def rows(ev: Evaluation, eid: str | None = None) -> Iterator[tuple[str, list[object]]]:
     """Every row one evaluation contributes, as ``(table, raw values)`` in column order."""
-    eid = eid or evaluation_id(ev)
-    md = ev.metadata
-    gef = md.gef
-    yield (
-        "evaluations",
-        [
-            eid,
-            ev.source.path,
-            ev.source.sha256,
-            ev.schema_version,
-            ev.kind,
-            ev.layout,
-            ev.truncated,
-            *(getattr(md, name) for name in _META),
-            *(getattr(gef, name) if gef is not None else None for name in _GEF),
-            md.extra,
-        ],
-    )
-    for i, doc in enumerate(ev.documents, 1):
-        yield (
-            "documents",
-            [eid, i, doc.filename, doc.type, doc.language, doc.size_kb, doc.status, doc.downloads],
-        )
-    for i, member in enumerate(md.team, 1):
-        yield "team", [eid, i, member.name, member.title, member.email, member.nationality]
-    for i, country in enumerate(md.countries, 1):
-        yield "countries", [eid, i, country.name, country.iso3]
-    for table, items in (
-        ("lessons", ev.lessons),
-        ("findings", ev.findings),
-        ("recommendations", ev.recommendations),
-    ):
-        for i, item in enumerate(items, 1):
-            yield table, [eid, i, item.number, item.heading, item.text]
-    for r, mr in enumerate(ev.management_responses, 1):
-        yield (
-            "management_responses",
-            [
-                eid,
-                r,
-                mr.recommendation_number,
-                mr.recommendation,
-                mr.response,
-                mr.added,
-                mr.last_updated,
-            ],
-        )
-        for i, ka in enumerate(mr.key_actions, 1):
-            yield (
-                "key_actions",
-                [
-                    eid,
-                    r,
-                    i,
-                    ka.number,
-                    ka.text,
-                    ka.added,
-                    ka.last_updated,
-                    ka.responsible,
-                    ka.due,
-                    ka.status,
-                    ka.comments,
-                    ka.justification,
-                    ka.has_history,
-                ],
-            )
+    for table, row in table_rows(ev, eid or evaluation_id(ev), _CSV_TABLES):
+        yield table, list(row.values())
 
 
 def write_rows(out: IO[str], header: Sequence[str], data: Iterable[Sequence[object]]) -> None:
     """A header and rows with our cell rules; ``out`` must be opened with ``newline=""``."""
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out)  # the excel dialect: RFC 4180 quoting, CRLF line ends
     writer.writerow(header)
     writer.writerows([cell(v) for v in row] for row in data)
 
@@ -265,7 +116,7 @@ def write_tables(evaluations: Iterable[Evaluation], folder: str | os.PathLike[st
         for name in TABLES:
             fh = stack.enter_context(atomic_open(os.path.join(folder, f"{name}.csv"), newline=""))
             files.append(fh)
-            writers[name] = csv.writer(fh, lineterminator="\r\n")
+            writers[name] = csv.writer(fh)  # the excel dialect: RFC 4180, CRLF
             writers[name].writerow(TABLES[name])
         seen: set[str] = set()
         for ev in evaluations:
@@ -273,8 +124,8 @@ def write_tables(evaluations: Iterable[Evaluation], folder: str | os.PathLike[st
             if eid in seen:
                 continue
             seen.add(eid)
-            for table, values in rows(ev, eid):
-                writers[table].writerow([cell(v) for v in values])
+            for table, row in table_rows(ev, eid, _CSV_TABLES):
+                writers[table].writerow([cell(v) for v in row.values()])
                 counts[table] += 1
         # Every buffer written out before the first rename, so a full disk shows up while
         # all the old tables are still in place.
