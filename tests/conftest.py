@@ -11,6 +11,8 @@ from hypothesis import settings
 # would be one: on a shared, noisy machine it fails tests that are merely slow that minute.
 settings.register_profile("erc-parse", deadline=None)
 settings.load_profile("erc-parse")
+# For mutation runs (pyproject.toml, [tool.mutmut]): the same examples every run.
+settings.register_profile("mutmut", parent=settings.get_profile("erc-parse"), derandomize=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
