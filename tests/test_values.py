@@ -24,18 +24,71 @@ from erc_parse.normalize.team import split_team_row
         ("", None),
         (None, None),
         ("soon", None),
+        # Years from 1900 to 2200: anything else is a typo, not a date.
+        ("01/1900", "1900-01"),
+        ("12/2200", "2200-12"),
+        ("12/1899", None),
+        ("01/2201", None),
+        ("1899-12", None),
+        ("2201/01", None),
+        ("Spring 2018", None),
+        # Renderings only dateutil reads.
+        ("November 23, 2018", "2018-11"),
+        ("Wednesday, November 23, 2018 10:00:00 AM", "2018-11"),
+        # Over 40 characters: text, not a date.
+        ("Wednesday, November 23, 2018, 10:00:00 AM", None),
+        # A value that lacks the year or the month is not a month, whatever today is
+        # (dateutil alone would take them from today's date).
+        ("June", None),
+        ("June 12", None),
+        ("12 June", None),
+        ("2018", None),
+        ("12", None),
     ],
 )
 def test_month(raw: str | None, expected: str | None) -> None:
+    nv.clear_caches()
     assert nv.month(raw) == expected
+    assert nv.month(raw) == expected  # the second time from the cache
+
+
+def test_the_renderings_pages_use_are_read_without_dateutil(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil is slow to import and lenient: the portal's own renderings never reach it."""
+    from dateutil import parser as dateparser
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"dateutil called for {args[0]!r}")
+
+    monkeypatch.setattr(dateparser, "parse", refuse)
+    nv.clear_caches()
+    got = [nv.month(raw) for raw in ("11/2018", "2018/12", "2019-04", "28 Feb, 2022", "2019-03-04")]
+    assert got == ["2018-11", "2018-12", "2019-04", "2022-02", "2019-03"]
+    # A value with no digit cannot be a month: dateutil is not asked either.
+    assert nv.month("UNDP Country Office") is None
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("2018/11/23", "2018-11-23"), ("2019/1/5", "2019-01-05"), ("2018/13/01", None), ("2018/11", None)],
+    [
+        ("2018/11/23", "2018-11-23"),
+        ("2019/1/5", "2019-01-05"),
+        ("2018/13/01", None),
+        ("2018/11", None),
+        ("1900/01/01", "1900-01-01"),
+        ("2200/12/31", "2200-12-31"),
+        ("1899/12/31", None),
+        ("2201/01/01", None),
+        ("2018/01/00", None),
+        ("2018/01/32", None),
+        ("2018/00/10", None),
+        ("", None),
+        (None, None),
+    ],
 )
-def test_day(raw: str, expected: str | None) -> None:
+def test_day(raw: str | None, expected: str | None) -> None:
+    nv.clear_caches()
     assert nv.day(raw) == expected
+    assert nv.day(raw) == expected  # the second time from the cache
 
 
 @pytest.mark.parametrize(
@@ -48,6 +101,9 @@ def test_day(raw: str, expected: str | None) -> None:
         ("--", None),
         ("", None),
         ("n/a", None),
+        # 18 digits are read, 19 are a value run into the next line.
+        ("123,456,789,012,345,678", 123456789012345678),
+        ("1,234,567,890,123,456,789", None),
     ],
 )
 def test_money(raw: str, expected: float | None) -> None:
@@ -59,7 +115,18 @@ def test_money(raw: str, expected: float | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Yes", True), ("No", False), ("Yes (Partial)", True), ("no", False), ("Maybe", None), ("", None)],
+    [
+        ("Yes", True),
+        ("No", False),
+        ("Yes (Partial)", True),
+        ("no", False),
+        ("Maybe", None),
+        ("", None),
+        (None, None),
+        ("No (see the comments)", False),
+        *((word, True) for word in ("Sí", "si", "Oui", "Sim", "TRUE")),
+        *((word, False) for word in ("Non", "Não", "nao", "False")),
+    ],
 )
 def test_yes_no(raw: str, expected: bool | None) -> None:
     assert nv.yes_no(raw) is expected
@@ -69,6 +136,7 @@ def test_strategic_plan_and_lists() -> None:
     assert nv.strategic_plan("Corporate Outcome and Output (UNDP Strategic Plan 2018-2021)") == "2018-2021"
     assert nv.strategic_plan("Corporate Outcomes (UNDP Strategic Plan 2008-20013)") == "2008-20013"
     assert nv.strategic_plan("Corporate Outcome and Output") is None
+    assert nv.strategic_plan("(UNDP Strategic Plan 2014 - 2017)") == "2014-2017"
     assert nv.atlas_numbers("00117224, 00120890") == ["00117224", "00120890"]
     assert nv.atlas_numbers("106014,100299,84493") == ["106014", "100299", "84493"]
     assert nv.clean_item("  • 1. Output 1.1.2 Marginalised") == "Output 1.1.2 Marginalised"
@@ -130,13 +198,22 @@ def test_per_spelling_reads_each_short_spelling_once_and_long_ones_every_time() 
         "ABCDEFG",
     ]
     assert calls == ["abc", "abcdefg", "abcdefg"]
+    assert [once("abcde"), once("abcde")] == ["ABCDE", "ABCDE"]  # `longest` characters: cached
+    assert calls[3:] == ["abcde"]
     nv.clear_caches()
     assert once("abc") == "ABC"
-    assert calls[-1] == "abc" and len(calls) == 4
+    assert calls[-1] == "abc" and len(calls) == 5
 
 
-def test_month_and_day_give_the_same_answer_cached_or_not() -> None:
-    for raw in ("11/2018", "Feb 2022", "13/2018", "2018/11/23", "2018/02/30", " 2019-04 "):
-        nv.clear_caches()
-        first = (nv.month(raw), nv.day(raw))
-        assert (nv.month(raw), nv.day(raw)) == first == (nv._month(raw), nv._day(raw))
+def test_per_spelling_forgets_the_oldest_spellings_past_its_bound() -> None:
+    calls: list[str] = []
+
+    def read(raw: str) -> str:
+        calls.append(raw)
+        return raw
+
+    once = nv.per_spelling(read, longest=10)
+    for i in range(5000):
+        once(str(i))
+    assert once("0") == "0"
+    assert calls.count("0") == 2

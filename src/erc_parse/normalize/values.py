@@ -7,6 +7,7 @@ deserves a diagnostic (an empty header value does not, ``13/2018`` does).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable
@@ -118,6 +119,11 @@ def _month(raw: str) -> str | None:
 _month_once = per_spelling(_month, longest=40)
 
 
+# dateutil fills what a value lacks from a default date (today's, unless given). Read
+# with two defaults that differ in year and month, a value that names both reads the same.
+_DEFAULTS = (dt.datetime(1901, 1, 1), dt.datetime(1902, 2, 1))
+
+
 def _fallback_month(s: str) -> str | None:
     # Rare renderings only: dateutil is slow to import and too lenient for the hot path.
     if not any(ch.isdigit() for ch in s) or len(s) > 40:
@@ -125,10 +131,11 @@ def _fallback_month(s: str) -> str | None:
     from dateutil import parser as dateparser
 
     try:
-        d = dateparser.parse(s, fuzzy=False)
+        a, b = (dateparser.parse(s, default=d) for d in _DEFAULTS)
     except (ValueError, OverflowError, TypeError):
         return None
-    return _ym(d.year, d.month) if d else None
+    # "June 12" has no year, "2018" no month: not a month, whatever today is.
+    return _ym(a.year, a.month) if (a.year, a.month) == (b.year, b.month) else None
 
 
 def day(raw: str | None) -> str | None:
