@@ -176,6 +176,30 @@ def test_strategic_plan_and_lists() -> None:
             ("Gejene Guwarin", "Evaluation Team Leader", None, "MEXICO"),
         ),
         ("Abc Def Expert SAO TOME AND PRINCIPE", ("Abc Def", "Expert", None, "SAO TOME AND PRINCIPE")),
+        # The longest country name, whole (not "IRELAND" with the rest in the title).
+        (
+            "Jasaro Mifu Team Leader UNITED KINGDOM OF GREAT BRITAIN AND NORTHERN IRELAND",
+            ("Jasaro Mifu", "Team Leader", None, "UNITED KINGDOM OF GREAT BRITAIN AND NORTHERN IRELAND"),
+        ),
+        # After the e-mail, the whole rest is the nationality.
+        ("Abc Def Expert abc@vihur.ham BURKINA FASO", ("Abc Def", "Expert", "abc@vihur.ham", "BURKINA FASO")),
+        # The nationality column is upper case: a country in title case belongs to the title.
+        ("Jasaro Mifu Programme Officer Chad", ("Jasaro Mifu", "Programme Officer Chad", None, None)),
+        # At least one word stays the name.
+        ("Traore MALI", ("Traore", None, None, "MALI")),
+        ("MALI", ("MALI", None, None, None)),
+        # Title words are found inside punctuation.
+        ("Jasaro Mifu (Team Leader)", ("Jasaro Mifu", "(Team Leader)", None, None)),
+        # No title word: the words the e-mail spells are the name, the rest the title.
+        (
+            "Gikomu Bagadi Responsable suivi gikomu.bagadi@vihur.ham",
+            ("Gikomu Bagadi", "Responsable suivi", "gikomu.bagadi@vihur.ham", None),
+        ),
+        (
+            "Bagadi Responsable suivi bagadi@vihur.ham",
+            ("Bagadi", "Responsable suivi", "bagadi@vihur.ham", None),
+        ),
+        ("Sekeke Fabalo xyz@vihur.ham", ("Sekeke Fabalo", None, "xyz@vihur.ham", None)),
     ],
 )
 def test_team_rows(row: str, expected: tuple[str | None, ...]) -> None:

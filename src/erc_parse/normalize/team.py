@@ -56,11 +56,16 @@ def split_team_row(row: str, is_country: object = None) -> TeamMember:
     return construct(TeamMember, {"name": name, "title": title, "email": email, "nationality": nationality})
 
 
+# Words of the longest country name: "UNITED KINGDOM OF GREAT BRITAIN AND NORTHERN IRELAND".
+_LONGEST_COUNTRY = 8
+
+
 def _trailing_country(tokens: list[str], is_country: object) -> tuple[str | None, list[str]]:
     if not callable(is_country):
         return None, tokens
-    # Longest upper-case tail that is a country ("SAO TOME AND PRINCIPE" before "PRINCIPE").
-    for k in range(min(5, len(tokens) - 1), 0, -1):
+    # Longest upper-case tail that is a country ("SAO TOME AND PRINCIPE" before "PRINCIPE"),
+    # leaving at least one word for the name.
+    for k in range(min(_LONGEST_COUNTRY, len(tokens) - 1), 0, -1):
         tail = tokens[-k:]
         text = " ".join(tail)
         if text.isupper() and is_country(text):
