@@ -137,6 +137,10 @@ def test_single_values(raw: str, expected: list[tuple[str, str | None]]) -> None
             [("KOREA, REPUBLIC OF", "KOR"), ("KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF", "PRK")],
         ),
         ("SERBIA AND MONTENEGROSERBIA", [("SERBIA AND MONTENEGRO", None), ("SERBIA", "SRB")]),
+        # The same ties with other names: "REPUBLIC OF HAITI" is a name too.
+        ("CONGO, REPUBLIC OF HAITI", [("CONGO, REPUBLIC OF", "COG"), ("HAITI", "HTI")]),
+        # One known name and one unknown piece either way: the longest piece first.
+        ("THE GAMBIA, THE", [("THE GAMBIA", "GMB"), ("THE", None)]),
     ],
 )
 def test_overlapping_names(raw: str, expected: list[tuple[str, str | None]]) -> None:
@@ -155,6 +159,15 @@ def test_unknown_stretches_are_kept_whole() -> None:
     ]
     # ; and , end an unknown stretch.
     assert split("Foo Bar; Baz, Qux") == [("Foo Bar", None), ("Baz", None), ("Qux", None)]
+    # Unknown pieces of one and of an even number of characters.
+    assert split("XNIGER") == [("X", None), ("NIGER", "NER")]
+    assert split("RBEC, NIGER") == [("RBEC", None), ("NIGER", "NER")]
+    # A space between a known name and an unknown word ends the unknown piece.
+    assert split("Mali Sahel Niger") == [("Mali", "MLI"), ("Sahel", None), ("Niger", "NER")]
+    assert split("Bosnia and Herzegovina Western Balkans") == [
+        ("Bosnia and Herzegovina", "BIH"),
+        ("Western Balkans", None),
+    ]
 
 
 # --------------------------------------------------------------------------- separators and case
@@ -188,6 +201,11 @@ def test_title_case_is_not_split_mid_word() -> None:
     assert split("Romania") == [("Romania", "ROU")]
     assert split("Omani") == [("Omani", None)]
     assert split("IraqJordan") == [("Iraq", "IRQ"), ("Jordan", "JOR")]
+    # "Tchad" (French) holds "chad" mid-word, after a space or at the start.
+    assert split("Mali, Tchad") == [("Mali", "MLI"), ("Tchad", None)]
+    assert split("Tchad") == [("Tchad", None)]
+    # A lower-case first letter may start a name at the very start of the value.
+    assert split("mali Sahel") == [("mali", "MLI"), ("Sahel", None)]
     # All caps gives no such clue: a trailing I is an unknown remainder.
     assert split("IRAQI") == [("IRAQ", "IRQ"), ("I", None)]
 
