@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,8 @@ def test_parse_as_of() -> None:
     assert parse_as_of("2019-12-31") == AS_OF
     assert parse_as_of("31 Dec 2019") == AS_OF
     assert parse_as_of("2019-12") == dt.date(2019, 12, 1)
+    assert parse_as_of("2019") == dt.date(2019, 1, 1)  # missing parts: January 1st
+    assert parse_as_of("19/12/31") == AS_OF  # year first, as in YYYY-MM-DD
     assert parse_as_of(None) == dt.date.today()
     assert parse_as_of("today") == dt.date.today()
     for bad in ("not a date", "2019-13-45", ""):
@@ -308,3 +311,86 @@ def test_one_table_per_evaluation() -> None:
         "3.1      2019-01   Initiated     334 d   do 1\n"
         "4 key actions, 2 overdue as of 2019-12-31\n"
     )
+
+
+def test_table_at_60_columns_folds_a_long_word_and_keeps_the_short_fields_whole() -> None:
+    """Nothing is cut: a URL folds over lines; Action, Due and Overdue never wrap."""
+    ev = Evaluation(
+        source=Source(path="x.txt", sha256="c" * 64),
+        metadata=Metadata(title="Narrow"),
+        management_responses=[
+            ManagementResponse(
+                recommendation_number=None,
+                key_actions=[
+                    KeyAction(
+                        number=None,
+                        text="Publish at https://erc.undp.org/evaluation/keyactions/12345 and tell the board.",
+                        responsible="Country Office",
+                        due="2019-01",
+                        status="Overdue-Not Initiated",
+                    )
+                ],
+            )
+        ],
+    )
+    assert rendered(flatten([ev], AS_OF), width=60) == (
+        "Narrow\n"
+        "                                           Key action →\n"
+        "Action   Due       Status        Overdue   responsible\n"
+        "────────────────────────────────────────────────────────────\n"
+        "         2019-01   Overdue-Not     334 d   Publish at\n"
+        "                   Initiated               https://erc.undp.\n"
+        "                                           org/evaluation/ke\n"
+        "                                           yactions/12345\n"
+        "                                           and tell the\n"
+        "                                           board.\n"
+        "                                           → Country Office\n"
+        "1 key action, 1 overdue as of 2019-12-31\n"
+    )
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def styled_lines(ansi: str) -> list[tuple[str, list[str]]]:
+    """Each line's text and the styles (SGR codes) of its visible characters."""
+    out = []
+    for line in ansi.splitlines():
+        text, styles, style, pos = [], set(), "", 0
+        for m in [*_SGR.finditer(line), None]:
+            chunk = line[pos : m.start() if m else len(line)]
+            text.append(chunk)
+            if chunk.strip() and style:
+                styles.add(style)
+            if m:
+                style, pos = ("" if m[1] in ("", "0") else m[1]), m.end()
+        out.append(("".join(text).rstrip(), sorted(styles)))
+    return out
+
+
+def test_table_colours_overdue_rows_red_and_the_responsible_dim() -> None:
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    console = Console(file=out, width=80, color_system="standard", force_terminal=True)
+    render_table(flatten([mixed()], AS_OF), console, AS_OF)
+    bold, red, dim, dim_red = ["1"], ["31"], ["2"], ["2;31"]
+    assert styled_lines(out.getvalue()) == [
+        ("Mid-term review of the Country Programme", bold),
+        ("Action   Due       Status        Overdue   Key action → responsible", bold),
+        ("─" * 80, []),
+        ("2.1      2019-06   Overdue-Not     184 d   Hold a joint review with the ministry", red),
+        ("                   Initiated               of the indicators in the results", red),
+        ("                                           framework, and agree revised targets", red),
+        ("                                           for 2020 and 2021.", red),
+        ("                                           → Programme Unit, M&E Specialist", dim_red),
+        ("", []),
+        ("rec 2              No Longer               Publish the report.", []),
+        ("                   Applicable", []),
+        ("", []),
+        ("3.1      2020-03                           Train staff.", []),
+        ("                                           → HR", dim),
+        ("3 key actions, 1 overdue as of 2019-12-31", []),
+    ]
