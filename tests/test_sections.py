@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+
 from erc_parse import parse_text
 from erc_parse.models import Evaluation
 
 FOOTER = "\nLatest Evaluations\n\nContact us\n"
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def codes(ev: Evaluation) -> list[tuple[int, str]]:
@@ -353,15 +368,31 @@ def test_lines_no_state_takes_are_reported_with_their_number() -> None:
     assert "some stray prose" in ev.diagnostics[0].message
 
 
-def test_parse_text_never_raises_on_junk() -> None:
-    for junk in [
-        "",
-        "\n\n\n",
-        "|||",
-        "1. Recommendation:",
-        "[Added: 2018/13/45]",
-        "Key Actions:\n[Added: x]\n",
-        "\x00\x01",
-    ]:
-        ev = parse_text(junk)
-        assert ev.schema_version == "1.0"
+@pytest.mark.parametrize(
+    ("junk", "fields"),
+    [
+        ("", set()),
+        ("\n\n\n", set()),
+        ("|||", set()),
+        ("1. Recommendation:", set()),
+        ("[Added: 2018/13/45]", set()),
+        ("\x00\x01", set()),
+        ("Key Actions:\n[Added: x]\n", {"kind", "truncated", "metadata"}),
+    ],
+)
+def test_junk_lands_in_a_field_or_a_diagnostic_and_nothing_is_invented(junk: str, fields: set[str]) -> None:
+    """Every non-blank line is kept (in a field, or quoted by a diagnostic on its line);
+    junk fills no field; a text with nothing in it says so."""
+    ev = parse_text(junk)
+    assert [d.message for d in ev.diagnostics if d.code == "internal-error"] == []
+    kept = ev.model_dump(exclude={"source", "diagnostics"}, exclude_defaults=True)
+    assert set(kept) == fields
+    values = list(_strings(kept))
+    for n, line in enumerate(junk.split("\n"), 1):
+        if line.strip():
+            quoted = [d for d in ev.diagnostics if d.line == n and line.strip() in d.message]
+            assert quoted or line.strip() in values, (n, line)
+    if not junk.strip():
+        assert [(d.line, d.severity, d.code) for d in ev.diagnostics] == [(0, "warning", "empty")]
+    else:
+        assert ev.diagnostics and all(d.severity == "warning" for d in ev.diagnostics)
