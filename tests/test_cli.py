@@ -185,20 +185,6 @@ def test_help_shows_arguments_as_typed(command: str, usage: str, argument: str) 
     assert "<list[str]>" not in result.stdout and "<str>" not in result.stdout and "{" not in lines[0]
 
 
-def test_import_is_lean() -> None:
-    """Start-up cost: importing the CLI must not pull in rich, pydantic or the parser."""
-    import subprocess
-
-    code = (
-        "import sys, erc_parse.cli; "
-        "heavy = [m for m in sys.modules if m.split('.')[0] in "
-        "('rich', 'pydantic', 'pydantic_core', 'dateutil', 'multiprocessing') "
-        "or m in ('erc_parse.models', 'erc_parse.parser', 'json')]; print(heavy)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
 def test_bad_usage_exits_2() -> None:
     assert run("export", SAMPLE, "--format", "xml").exit_code == 2
     assert run("frobnicate").exit_code == 2

@@ -26,7 +26,7 @@ try:
 except SystemExit:
     pass
 heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
-own = sorted(m for m in sys.modules if m in ("erc_parse.models", "erc_parse.parser", "hashlib"))
+own = sorted(m for m in sys.modules if m in ("erc_parse.models", "erc_parse.parser", "hashlib", "json"))
 sys.stderr.write(chr(10) + "IMPORTED " + repr(heavy + own))
 """
 
