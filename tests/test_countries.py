@@ -141,6 +141,8 @@ def test_single_values(raw: str, expected: list[tuple[str, str | None]]) -> None
         ("CONGO, REPUBLIC OF HAITI", [("CONGO, REPUBLIC OF", "COG"), ("HAITI", "HTI")]),
         # One known name and one unknown piece either way: the longest piece first.
         ("THE GAMBIA, THE", [("THE GAMBIA", "GMB"), ("THE", None)]),
+        # As many unknown characters either way: the fewest pieces (2, not 3).
+        ("Sahel THE GAMBIA, THE", [("Sahel THE", None), ("GAMBIA, THE", "GMB")]),
     ],
 )
 def test_overlapping_names(raw: str, expected: list[tuple[str, str | None]]) -> None:
