@@ -63,15 +63,25 @@ Handler = Callable[[Page, str], State | None]
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """One row of the transition table: a line shape that opens a section."""
+    """One row of the transition table: a line shape that opens a section.
+
+    The shape is given either as the exact ``lines`` it takes, or as a regex every such
+    line ``start``s with plus the full ``test`` of a line and its cells.
+    """
 
     shape: str  # the line, as the diagram shows it
-    start: str  # a regex every such line starts with: the cheap test made before ``test``
-    test: Callable[[str, list[str] | None], object]  # (line, its cells) -> truthy if it is one
     fires: frozenset[State]  # the states it may fire from
     goto: State
     action: Action | None = None
     in_block: bool = False  # a part of the current response block: fired inside one, it does not close it
+    lines: frozenset[str] = frozenset()
+    start: str = ""
+    test: Callable[[str, list[str] | None], object] | None = None
+
+    def takes(self, s: str, cells: list[str] | None) -> bool:
+        if self.test is None:
+            return s in self.lines
+        return bool(self.test(s, cells))
 
 
 _ALL = frozenset(State)
@@ -87,13 +97,6 @@ def _bullet_block(name: str) -> Callable[[str, list[str] | None], bool]:
     return test
 
 
-def _exactly(*lines: str) -> Callable[[str, list[str] | None], bool]:
-    def test(s: str, cells: list[str] | None) -> bool:
-        return s in lines
-
-    return test
-
-
 def _first_cell(s: str, cells: list[str] | None) -> str:
     return cells[0] if cells else s
 
@@ -101,43 +104,44 @@ def _first_cell(s: str, cells: list[str] | None) -> str:
 ANCHORS: tuple[Anchor, ...] = (
     Anchor(
         "Latest Evaluations | Contact us",
-        r"(?:Latest Evaluations|Contact us)$",
-        _exactly("Latest Evaluations", "Contact us"),
         _ALL - {State.FOOTER},
         State.FOOTER,
         footer.opened,
+        lines=frozenset({"Latest Evaluations", "Contact us"}),
     ),
     Anchor(
         "Document Type Language Size Status Downloads",
-        r"Document(?:\s|$)",
-        lambda s, cells: DOCS_HEADER.match(s) or (cells and cells[0] == "Document" and "Downloads" in cells),
         _EARLY,
         State.DOCUMENTS,
+        start=r"Document(?:\s|$)",
+        test=lambda s, cells: (
+            DOCS_HEADER.match(s) or (cells and cells[0] == "Document" and "Downloads" in cells)
+        ),
     ),
     Anchor(
         "Title ...",
-        r"Title(?:\s|$)",
-        lambda s, cells: s.startswith("Title ") or _first_cell(s, cells) == "Title",
         _EARLY,
         State.DETAILS,
         metadata.details,
+        start=r"Title(?:\s|$)",
+        test=lambda s, cells: s.startswith("Title ") or _first_cell(s, cells) == "Title",
     ),
     Anchor(
         "• Evaluation Information",
-        r"•[•\s]*Evaluation Information",
-        _bullet_block("Evaluation Information"),
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_DETAILS,
+        start=r"•[•\s]*Evaluation Information",
+        test=_bullet_block("Evaluation Information"),
     ),
     Anchor(
         "• Corporate Outcome and Output",
-        r"•[•\s]*Corporate Outcome and Output",
-        _bullet_block("Corporate Outcome and Output"),
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_OUTCOMES,
+        start=r"•[•\s]*Corporate Outcome and Output",
+        test=_bullet_block("Corporate Outcome and Output"),
     ),
     *(
-        Anchor(heading, rf"{heading}$", _exactly(heading), _BODY - _BLOCK, goto, narrative.opened)
+        Anchor(heading, _BODY - _BLOCK, goto, narrative.opened, lines=frozenset({heading}))
         for heading, goto in (
             ("Lessons", State.LESSONS),
             ("Findings", State.FINDINGS),
@@ -146,44 +150,43 @@ ANCHORS: tuple[Anchor, ...] = (
     ),
     Anchor(
         "N. Recommendation: ...",
-        r"\d{1,3}\s*\.\s*Recommendation",
-        lambda s, cells: MR_START.match(s),
         _BODY,
         State.MR_RECOMMENDATION,
         responses.open_block,
+        start=r"\d{1,3}\s*\.\s*Recommendation",
+        test=lambda s, cells: MR_START.match(s),
     ),
     Anchor(
         "Management Response: [Added: ...]",
-        r"Management Response\s*:\s*\[Added",
-        lambda s, cells: MR_STAMP.match(s),
         _BODY,
         State.MR_RESPONSE,
         responses.response_stamp,
         in_block=True,
+        start=r"Management Response\s*:\s*\[Added",
+        test=lambda s, cells: MR_STAMP.match(s),
     ),
     Anchor(
         "Key Actions:",
-        r"Key Actions:?$",
-        _exactly("Key Actions:", "Key Actions"),
         _BODY,
         State.KEY_ACTIONS,
         responses.key_actions,
         in_block=True,
+        lines=frozenset({"Key Actions:", "Key Actions"}),
     ),
     Anchor(
         "Key Action Update History",
-        r"Key Action Update History$",
-        _exactly("Key Action Update History"),
         _ALL - {State.PLAN, State.FOOTER},
         State.KEY_ACTIONS,
         responses.update_history,
+        lines=frozenset({"Key Action Update History"}),
     ),
 )
-# One regex for the starts of every anchor, so that the table's rows are tried for few
-# lines; before it, the first characters those starts can have (or a decimal digit), which
-# most lines, prose and values, fail.
-_MAY_BE_ANCHOR = re.compile("|".join(f"(?:{a.start})" for a in ANCHORS)).match
-_ANCHOR_FIRST = frozenset("LCDT•FRMK")
+# The cheap tests made before the table's rows, which most lines (prose and values) fail:
+# the exact lines of the anchors that have them, and for the others the regex of their
+# starts, tried only on lines whose first character can begin one (or a decimal digit).
+_ANCHOR_LINES = frozenset().union(*(a.lines for a in ANCHORS))
+_ANCHOR_START = re.compile("|".join(f"(?:{a.start})" for a in ANCHORS if a.start)).match
+_ANCHOR_FIRST = frozenset("DTM•")
 
 HANDLERS: dict[State, Handler] = {
     State.START: header.start,
@@ -236,12 +239,14 @@ def _run(p: Page, lines: list[str]) -> None:
     table = p.layout == "table"
     cut_line = p.cut_line
     handlers = HANDLERS
-    may_be_anchor = _MAY_BE_ANCHOR
+    anchor_lines = _ANCHOR_LINES
+    anchor_start = _ANCHOR_START
     first_chars = _ANCHOR_FIRST
+    in_header = State.HEADER  # (an enum member is a slow attribute to look up in a loop)
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s:
-            if p.state is State.HEADER:
+            if p.state is in_header:
                 header.blank(p)
             continue
         cells: list[str] | None = None
@@ -258,7 +263,7 @@ def _run(p: Page, lines: list[str]) -> None:
             p.cells = cells
         state = p.state
         first = s[0]
-        if (first in first_chars or first.isdecimal()) and may_be_anchor(s) is not None:
+        if s in anchor_lines or ((first in first_chars or first.isdecimal()) and anchor_start(s) is not None):
             anchor = _firing(state, s, cells)
             if anchor is not None:
                 if not (anchor.in_block and state in _BLOCK):
@@ -275,7 +280,7 @@ def _run(p: Page, lines: list[str]) -> None:
 def _firing(state: State, s: str, cells: list[str] | None) -> Anchor | None:
     """The table's first row that this line fires from this state, if any."""
     for anchor in ANCHORS:
-        if state in anchor.fires and anchor.test(s, cells):
+        if state in anchor.fires and anchor.takes(s, cells):
             return anchor
     return None
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 from erc_parse.models import Diagnostic, Document, Kind, Layout, Severity, construct
 
@@ -54,7 +54,6 @@ class Pending:
     header: bool = False  # a header-block label: its value is compared with the details at the end
 
 
-@dataclass(slots=True)
 class Values:
     """One table of labelled values (metadata fields, ``extra``, the GEF block, the header).
 
@@ -62,23 +61,23 @@ class Values:
     at its own line (see ``sections.metadata.store``).
     """
 
-    name: str  # how a conflict names the table: "" for metadata fields
-    values: dict[str, Any] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("lines", "name", "values")
+
+    def __init__(self, name: str) -> None:
+        self.name = name  # how a conflict names the table: "" for metadata fields
+        self.values: dict[str, Any] = {}
+        self.lines: dict[str, int] = {}
 
     def conflict(self, key: str, old: Any, new: Any, line: int) -> str:
         """The message for a value replaced by a different one at ``line``."""
         if self.name == "header":
-            return f"{key}: header says {old.raw!r} here, {new.raw!r} on line {line}"
+            return f"{key}: header says {old[0]!r} here, {new[0]!r} on line {line}"
         what = f"{self.name} {key}" if self.name else key
         return f"{what}: {old!r} here, {new!r} on line {line}; line {line} kept"
 
 
-class HeaderValue(NamedTuple):
-    """A header-block value: as printed, and read by its label's kind (``None`` if unreadable)."""
-
-    raw: str
-    value: Any
+#: A header-block value: as printed, and read by its label's kind (``None`` if unreadable).
+HeaderValue = tuple[str, Any]
 
 
 @dataclass(slots=True)

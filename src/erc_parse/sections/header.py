@@ -13,7 +13,7 @@ import re
 
 from erc_parse.sections import metadata
 from erc_parse.sections.common import CHROME, norm_label, split_label
-from erc_parse.state import HeaderValue, Page, Pending, State
+from erc_parse.state import Page, Pending, State
 
 HEADER_FIELDS = frozenset(
     {
@@ -126,7 +126,7 @@ def header(p: Page, s: str) -> State | None:
 
 def keep(p: Page, field: str, kind: str, raw: str, line: int) -> None:
     """Keep a header value, read once by its label's kind, for ``metadata.merge_header``."""
-    metadata.store(p, p.meta.header, field, HeaderValue(raw, metadata.read(kind, raw)), line)
+    metadata.store(p, p.meta.header, field, (raw, metadata.READERS[kind](raw)), line)
 
 
 def summary(p: Page, s: str) -> State | None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from erc_parse.normalize import values as nv
 from erc_parse.sections.common import BULLETS, TEAM_HEADER, norm_label, split_label
-from erc_parse.state import HeaderValue, Page, Pending, Values
+from erc_parse.state import Page, Pending, Values
 
 # label -> (field, kind). Kinds: text, para (multi-line text), month, bool, money, atlas,
 # list (comma list, or bullets below), bullets (items below), team, countries,
@@ -336,7 +336,7 @@ def close_pending(p: Page) -> None:
         return
     text = "\n".join(x for x in pending.lines if x)
     if pending.header:
-        store(p, meta.header, pending.name, HeaderValue(text, read("para", text)), pending.line)
+        store(p, meta.header, pending.name, (text, read("para", text)), pending.line)
     elif meta.fields.lines.get(pending.name) == pending.line:
         meta.fields.values[pending.name] = text or None  # its own first line, now whole
     else:
@@ -353,7 +353,7 @@ def merge_header(p: Page) -> None:
     fields = meta.fields
     for field, held in meta.header.values.items():
         ln = meta.header.lines[field]
-        raw, value = held.raw, held.value
+        raw, value = held
         if value is None:
             if raw.strip("-–— ") and field != "justification":
                 p.diag("warning", "bad-value", f"cannot read header {field} value {raw!r}", ln)
