@@ -56,8 +56,12 @@ def internal_errors(ev: Evaluation) -> list[str]:
 
 
 def assert_round_trip(ev: Evaluation) -> None:
-    """What the parser built (with ``model_construct``) is what the contract validates."""
+    """What the parser built (with ``model_construct``) is what the contract validates.
+
+    And the ``truncated`` flag says what the ``truncated`` diagnostic says (issue 14, point 6).
+    """
     assert Evaluation.model_validate_json(ev.model_dump_json()) == ev
+    assert ev.truncated is any(d.code == "truncated" for d in ev.diagnostics)
 
 
 def same(a: Evaluation, b: Evaluation) -> bool:
@@ -145,6 +149,7 @@ def misplaced_diagnostics(lines: list[str] | tuple[str, ...], ev: Evaluation) ->
 @example("Key Action Update History\n[Added: 2018/11/23]\n")
 @example("Quantum Project Number\n00117224, 00120890\n")
 @example("Download document x" + " " * 3000 + "y")
+@example("x" * 300)  # one cut line holding nothing of a page: cut all the same
 def test_parse_text_never_raises_and_its_result_is_valid(text: str) -> None:
     ev = parse_text(text)
     assert internal_errors(ev) == []

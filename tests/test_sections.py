@@ -365,3 +365,12 @@ def test_parse_text_never_raises_on_junk() -> None:
     ]:
         ev = parse_text(junk)
         assert ev.schema_version == "1.0"
+
+
+def test_a_one_line_dump_without_page_content_is_flagged_truncated_as_its_diagnostic_says() -> None:
+    """Issue 14, point 6: a 5 MB line with no footer is cut; the flag agrees with the diagnostic."""
+    ev = parse_text("z" * 5_000_000)
+    assert [d.code for d in ev.diagnostics] == ["truncated"]
+    assert ev.truncated is True
+    whole = parse_text("z" * 5_000 + "\nContact us\n")
+    assert whole.truncated is False and not [d for d in whole.diagnostics if d.code == "truncated"]

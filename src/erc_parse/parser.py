@@ -352,12 +352,16 @@ def _finish(p: Page, path: str | None, sha256: str | None) -> Evaluation:
     metadata.unit_from_plan(p)
     footer.finish(p)
     has_content = p.has_content()
-    if p.cut_line and has_content and not any(d.code == "truncated" for d in p.diagnostics):
+    cut = any(d.code == "truncated" for d in p.diagnostics)
+    if p.cut_line and has_content and not cut:
         p.diag("warning", "truncated", f"dump ends inside the {p.state} section", p.cut_line)
+        cut = True
     if not has_content and not p.diagnostics:
         p.diag("warning", "empty", "no ERC page content found", 0)
     p.diagnostics.sort(key=lambda d: d.line)
-    return evaluation(p, path, sha256, truncated=bool(p.cut_line) and has_content)
+    # The flag and the diagnostic say the same thing: a dump is cut when a `truncated`
+    # diagnostic says where (also a dump whose one cut line held nothing of a page).
+    return evaluation(p, path, sha256, truncated=cut)
 
 
 def _decide_kind(p: Page) -> None:
