@@ -52,7 +52,7 @@ from erc_parse.models import Evaluation, Source
 from erc_parse.reader import split_lines
 from erc_parse.sections import documents, footer, header, metadata, narrative, plan, responses
 from erc_parse.sections.common import DOCS_HEADER, MR_STAMP, MR_START, split_cells
-from erc_parse.state import Page, State
+from erc_parse.state import Page, State, quote
 
 __all__ = ["ANCHORS", "HANDLERS", "diagram", "parse"]
 
@@ -224,7 +224,7 @@ def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> E
         _run(p, lines)
         return _finish(p, path, sha256)
     except Exception as exc:  # noqa: BLE001 - the contract: parse_text never raises
-        p.diag("error", "internal-error", f"{type(exc).__name__}: {exc}", 0)
+        p.diag("error", "internal-error", quote(f"{type(exc).__name__}: {exc}"), 0)
         try:
             return _finish(p, path, sha256)
         except Exception:  # noqa: BLE001

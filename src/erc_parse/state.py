@@ -39,6 +39,23 @@ class State(StrEnum):
     FOOTER = "footer"  # `Latest Evaluations`, `Contact us`, the address
 
 
+#: How much of a line a diagnostic quotes: a 5 MB line must not become a 5 MB message
+#: (nor a 50 MB GitHub annotation); its start says which line it is.
+QUOTE_LIMIT = 200
+
+
+def quote(text: str) -> str:
+    """``text`` as a diagnostic quotes it: whole, or its start, an ellipsis and its length."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    return f"{text[:QUOTE_LIMIT]}… ({len(text):,} characters)"
+
+
+def quoted(value: object) -> str:
+    """``repr(value)``, quoted as a line is."""
+    return quote(repr(value))
+
+
 # --- metadata --------------------------------------------------------------------------
 
 
@@ -71,9 +88,9 @@ class Values:
     def conflict(self, key: str, old: Any, new: Any, line: int) -> str:
         """The message for a value replaced by a different one at ``line``."""
         if self.name == "header":
-            return f"{key}: header says {old[0]!r} here, {new[0]!r} on line {line}"
+            return f"{key}: header says {quoted(old[0])} here, {quoted(new[0])} on line {line}"
         what = f"{self.name} {key}" if self.name else key
-        return f"{what}: {old!r} here, {new!r} on line {line}; line {line} kept"
+        return f"{what}: {quoted(old)} here, {quoted(new)} on line {line}; line {line} kept"
 
 
 #: A header-block value: as printed, and read by its label's kind (``None`` if unreadable).
@@ -185,10 +202,10 @@ class Page:
         if line == self.cut_line:
             self.cut(text, line)
         else:
-            self.diag("warning", "unparsed-line", f"{where}: {text}", line)
+            self.diag("warning", "unparsed-line", f"{where}: {quote(text)}", line)
 
     def cut(self, text: str, line: int | None = None) -> None:
-        self.diag("warning", "truncated", f"dump ends mid-line: {text}", line)
+        self.diag("warning", "truncated", f"dump ends mid-line: {quote(text)}", line)
 
     def has_content(self) -> bool:
         """Anything of an ERC page was read (a page of only chrome or junk has none)."""

@@ -7,7 +7,7 @@ that nothing is dropped silently.
 
 from __future__ import annotations
 
-from erc_parse.state import Page
+from erc_parse.state import Page, quote
 
 
 def opened(p: Page, s: str) -> None:
@@ -24,4 +24,4 @@ def line(p: Page, s: str) -> None:
 
 def finish(p: Page) -> None:
     if p.footer:
-        p.diag("info", "page-footer", " / ".join(p.footer), p.footer_line)
+        p.diag("info", "page-footer", quote(" / ".join(p.footer)), p.footer_line)
