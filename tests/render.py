@@ -17,6 +17,7 @@ footer (`Latest Evaluations`, `Contact us`, the address).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 
 from erc_parse.models import Document, Evaluation, Item, KeyAction, ManagementResponse, Metadata, TeamMember
@@ -232,8 +233,12 @@ def _section(heading: str, items: list[Item], rnd: random.Random) -> list[str]:
 
 
 def _indent_bullet(line: str) -> str:
-    """Bullets are indented on the page (`  • text`); the model keeps them stripped."""
-    return "  " + line if line.startswith("• ") else line
+    """Bullets and numbered lists are indented on the page (`  • text`, `  1.  Recommendation: ...`);
+    the model keeps them stripped. Indented, a line shaped like an anchor is text (issue 14, point 4)."""
+    return "  " + line if line.startswith("• ") or _NUMBERED.match(line) else line
+
+
+_NUMBERED = re.compile(r"\d{1,3}\.\s")
 
 
 # --- management responses and key actions ----------------------------------------------------

@@ -418,12 +418,15 @@ _SHAPES = {
     "year": lambda s: "2030 " + s,
     "footnote": lambda s: "[1] " + s,
     "colon": lambda s: "Segihup 1: " + s,
+    # A numbered line inside a text, shaped like `1. Recommendation:`: the page indents it,
+    # and only an anchor at the first column opens a block (issue 14, point 4).
+    "numbered": lambda s: "1.  Recommendation: " + s,
 }
 CONTEXT_SHAPES = {
     "summary": ("bullet", "dash", "decimal", "year", "footnote", "colon"),
     "para": ("dash", "decimal", "year", "footnote", "colon"),
     "item": ("bullet", "dash", "decimal", "year", "footnote", "colon"),
-    "mr": ("bullet", "dash", "decimal", "year", "footnote", "colon"),
+    "mr": ("bullet", "dash", "decimal", "year", "footnote", "colon", "numbered"),
     "ka": ("bullet", "year", "footnote", "colon"),
 }
 

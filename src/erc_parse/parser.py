@@ -32,9 +32,10 @@ The whole machine (``diagram()``; tests/test_parser.py checks this copy is curre
     header      summary details new-header
     documents   details
 
-(`mr-*` is mr-recommendation, mr-response and key-actions: a response block.) An anchor
-marked *in block* is a part of the current response block: fired inside one, it does
-not close it. Every other anchor first closes what the current state left open (a
+(`mr-*` is mr-recommendation, mr-response and key-actions: a response block.) Anchors
+start at the first column, but for the two bullet blocks, which the portal indents. An
+anchor marked *in block* is a part of the current response block: fired inside one, it
+does not close it. Every other anchor first closes what the current state left open (a
 label awaiting its value, key-action text awaiting its row).
 
 The pipe-table rendering is read by the same machine: each line is split into cells
@@ -74,6 +75,7 @@ class Anchor:
     goto: State
     action: Action | None = None
     in_block: bool = False  # a part of the current response block: fired inside one, it does not close it
+    indented: bool = False  # may stand indented; every other anchor starts at the first column
     lines: frozenset[str] = frozenset()
     start: str = ""
     test: Callable[[str, list[str] | None], object] | None = None
@@ -130,6 +132,7 @@ ANCHORS: tuple[Anchor, ...] = (
         "• Evaluation Information",
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_DETAILS,
+        indented=True,
         start=r"•[•\s]*Evaluation Information",
         test=_bullet_block("Evaluation Information"),
     ),
@@ -137,6 +140,7 @@ ANCHORS: tuple[Anchor, ...] = (
         "• Corporate Outcome and Output",
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_OUTCOMES,
+        indented=True,
         start=r"•[•\s]*Corporate Outcome and Output",
         test=_bullet_block("Corporate Outcome and Output"),
     ),
@@ -264,7 +268,7 @@ def _run(p: Page, lines: list[str]) -> None:
         state = p.state
         first = s[0]
         if s in anchor_lines or ((first in first_chars or first.isdecimal()) and anchor_start(s) is not None):
-            anchor = _firing(state, s, cells)
+            anchor = _firing(state, s, cells, raw[0] in " \t")
             if anchor is not None:
                 if not (anchor.in_block and state in _BLOCK):
                     _leave(p)
@@ -277,10 +281,14 @@ def _run(p: Page, lines: list[str]) -> None:
             p.state = following
 
 
-def _firing(state: State, s: str, cells: list[str] | None) -> Anchor | None:
-    """The table's first row that this line fires from this state, if any."""
+def _firing(state: State, s: str, cells: list[str] | None, indented: bool) -> Anchor | None:
+    """The table's first row that this line fires from this state, if any.
+
+    A section anchor starts at the first column: indented, `1. Recommendation: Accepted`
+    is a line of the text it stands in (only the bullet blocks are indented by the portal).
+    """
     for anchor in ANCHORS:
-        if state in anchor.fires and anchor.takes(s, cells):
+        if state in anchor.fires and (anchor.indented or not indented) and anchor.takes(s, cells):
             return anchor
     return None
 
