@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -11,6 +13,9 @@ from hypothesis import settings
 # would be one: on a shared, noisy machine it fails tests that are merely slow that minute.
 settings.register_profile("erc-parse", deadline=None)
 settings.load_profile("erc-parse")
+
+if TYPE_CHECKING:
+    from erc_parse.models import Evaluation
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -25,3 +30,12 @@ def sample_eval():  # type: ignore[no-untyped-def]
     from erc_parse import parse_file
 
     return parse_file(SAMPLE)
+
+
+def clipped_lines(ev: Evaluation) -> set[int]:
+    """Lines a diagnostic reports by their start and length: too long to quote whole.
+
+    Such a line is not lost: it is reported with its number, and quoting all of a 5 MB
+    line would be worse than useless (issue 14, point 8).
+    """
+    return {d.line for d in ev.diagnostics if re.search(r"… \([\d,]+ characters\)", d.message)}

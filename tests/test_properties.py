@@ -43,7 +43,7 @@ from erc_parse.sections.common import norm_label
 from erc_parse.sections.metadata import LABELS, NEW_LAYOUT_LABELS
 
 from . import strategies as hs
-from .conftest import CORPUS, CORPUS_FILES, SAMPLE
+from .conftest import CORPUS, CORPUS_FILES, SAMPLE, clipped_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,9 +107,10 @@ def lost_words(lines: list[str] | tuple[str, ...], ev: Evaluation) -> list[tuple
     """
     blob = "\n".join(_strings(ev.model_dump()))
     packed = _SEPARATORS.sub("", "".join(c.name for c in ev.metadata.countries))
+    clipped = clipped_lines(ev)
     lost = []
     for ln, raw in enumerate(lines, 1):
-        if _is_label(raw):
+        if _is_label(raw) or ln in clipped:
             continue
         bare = raw.lstrip(" \t|•·▪-")  # table pipes, bullets and `- Label:` are layout
         text = bare.split(":", 1)[1] if _LABELLED.match(bare) else raw
@@ -134,8 +135,17 @@ def misplaced_diagnostics(lines: list[str] | tuple[str, ...], ev: Evaluation) ->
         sep = _QUOTING.get(d.code)
         if sep is None or sep not in d.message or not 0 < d.line <= len(lines):
             continue
-        quoted = set(_WORDS.findall(d.message.split(sep, 1)[1]))
-        if not set(_WORDS.findall(lines[d.line - 1])) <= quoted:
+        quote = d.message.split(sep, 1)[1]
+        line = lines[d.line - 1]
+        clipped = re.search(r"… \([\d,]+ characters\)$", quote)
+        if clipped:  # a long line is quoted by its start: those words, the cut-off last aside, are its
+            quote = quote[: clipped.start()]
+            line_words, quoted = set(_WORDS.findall(line)), set(_WORDS.findall(quote)[:-1])
+            if not quoted <= line_words:
+                bad.append(f"{d.line}: {d.code}: {d.message[:80]!r} vs {line[:80]!r}")
+            continue
+        quoted = set(_WORDS.findall(quote))
+        if not set(_WORDS.findall(line)) <= quoted:
             bad.append(f"{d.line}: {d.code}: {d.message[:80]!r} vs {lines[d.line - 1][:80]!r}")
     return bad
 

@@ -104,6 +104,8 @@ def header(p: Page, s: str) -> State | None:
             pending.lines.append(line)
             return None
         meta.pending = None
+        if _prose_for(pending.kind, line):
+            return summary(p, s)  # the label was left empty, and the page goes on
         if p.at_cut:
             p.cut(s)
             return None
@@ -122,6 +124,20 @@ def header(p: Page, s: str) -> State | None:
         # The newer layout prints the title twice, then a status line.
         return State.NEW_HEADER
     return summary(p, s)
+
+
+_TYPED = frozenset({"month", "money", "bool"})
+
+
+def _prose_for(kind: str, line: str) -> bool:
+    """A line of prose where a date, an amount or a yes/no was due: the label had no value.
+
+    The header's labels are often left empty, and some dumps lose the blank line after
+    the last one, so the summary follows it at once. A value of these kinds is one to
+    three words (`12/2018`, `28 Feb, 2022`, `Yes (Partial)`); a line its kind cannot read
+    and longer than that is the page's text, not a value to report as unreadable.
+    """
+    return kind in _TYPED and len(line.split()) > 4 and metadata.READERS[kind](line) is None
 
 
 def keep(p: Page, field: str, kind: str, raw: str, line: int) -> None:
