@@ -16,6 +16,7 @@ The whole machine (``diagram()``; tests/test_parser.py checks this copy is curre
     anchor                                       fires in                                   goes to
     Latest Evaluations | Contact us              every state but footer                     footer
     Document Type Language Size Status Downloads start header summary new-header documents  documents
+    Download document ...                        start header summary new-header            documents
     Title ...                                    start header summary new-header documents  details
     • Evaluation Information                     every state but details plan footer        new-details
     • Corporate Outcome and Output               every state but details plan footer        new-outcomes
@@ -28,12 +29,14 @@ The whole machine (``diagram()``; tests/test_parser.py checks this copy is curre
     Key Action Update History                    every state but plan footer                key-actions
 
     handler     may go on to
-    start       header details plan
+    start       header details plan new-header
     header      summary details new-header
+    new-header  summary
     documents   details
 
 (`mr-*` is mr-recommendation, mr-response and key-actions: a response block.) Anchors
-start at the first column, but for the two bullet blocks, which the portal indents. An
+start at the first column, but for the two bullet blocks, which the portal indents; the
+footer's lines open it only where the page's end begins, among its last lines. An
 anchor marked *in block* is a part of the current response block: fired inside one, it
 does not close it. Every other anchor first closes what the current state left open (a
 label awaiting its value, key-action text awaiting its row).
@@ -76,6 +79,7 @@ class Anchor:
     action: Action | None = None
     in_block: bool = False  # a part of the current response block: fired inside one, it does not close it
     indented: bool = False  # may stand indented; every other anchor starts at the first column
+    at_end: bool = False  # fires only where the page's end begins (the footer ``_prepare`` found)
     lines: frozenset[str] = frozenset()
     start: str = ""
     test: Callable[[str, list[str] | None], object] | None = None
@@ -109,6 +113,7 @@ ANCHORS: tuple[Anchor, ...] = (
         _ALL - {State.FOOTER},
         State.FOOTER,
         footer.opened,
+        at_end=True,
         lines=frozenset({"Latest Evaluations", "Contact us"}),
     ),
     Anchor(
@@ -119,6 +124,14 @@ ANCHORS: tuple[Anchor, ...] = (
         test=lambda s, cells: (
             DOCS_HEADER.match(s) or (cells and cells[0] == "Document" and "Downloads" in cells)
         ),
+    ),
+    Anchor(
+        "Download document ...",
+        _EARLY - {State.DOCUMENTS},
+        State.DOCUMENTS,
+        documents.first_row,
+        start=r"Download document",
+        test=lambda s, cells: s.startswith("Download document"),
     ),
     Anchor(
         "Title ...",
@@ -212,8 +225,9 @@ HANDLERS: dict[State, Handler] = {
 }
 #: The states a handler may return besides its own (the rest return nothing): the diagram's second part.
 HANDLER_EXITS: dict[State, tuple[State, ...]] = {
-    State.START: (State.HEADER, State.DETAILS, State.PLAN),
+    State.START: (State.HEADER, State.DETAILS, State.PLAN, State.NEW_HEADER),
     State.HEADER: (State.SUMMARY, State.DETAILS, State.NEW_HEADER),
+    State.NEW_HEADER: (State.SUMMARY,),
     State.DOCUMENTS: (State.DETAILS,),
 }
 
@@ -268,7 +282,7 @@ def _run(p: Page, lines: list[str]) -> None:
         state = p.state
         first = s[0]
         if s in anchor_lines or ((first in first_chars or first.isdecimal()) and anchor_start(s) is not None):
-            anchor = _firing(state, s, cells, raw[0] in " \t")
+            anchor = _firing(p, state, s)
             if anchor is not None:
                 if not (anchor.in_block and state in _BLOCK):
                     _leave(p)
@@ -281,14 +295,22 @@ def _run(p: Page, lines: list[str]) -> None:
             p.state = following
 
 
-def _firing(state: State, s: str, cells: list[str] | None, indented: bool) -> Anchor | None:
+def _firing(p: Page, state: State, s: str) -> Anchor | None:
     """The table's first row that this line fires from this state, if any.
 
     A section anchor starts at the first column: indented, `1. Recommendation: Accepted`
     is a line of the text it stands in (only the bullet blocks are indented by the portal).
+    The footer starts where ``_prepare`` found it, at the page's end.
     """
+    indented = p.raw[0] in " \t"
+    at_end = 0 < p.footer_from <= p.ln
     for anchor in ANCHORS:
-        if state in anchor.fires and (anchor.indented or not indented) and anchor.takes(s, cells):
+        if (
+            state in anchor.fires
+            and (anchor.indented or not indented)
+            and (at_end or not anchor.at_end)
+            and anchor.takes(s, p.cells)
+        ):
             return anchor
     return None
 
@@ -341,11 +363,12 @@ def _prepare(p: Page, text: str, lines: list[str]) -> None:
     ):
         p.layout = "table"
     # A whole page ends with the footer: looked for from the end of the text, where `rfind`
-    # meets it at once, then confirmed as a line of its own among the last lines.
-    if not (
-        any(text.rfind(f) != -1 for f in _FOOTER_LINES)
-        and any(t.strip() in _FOOTER_LINES for t in reversed(lines[-60:]))
-    ):
+    # meets it at once, then as lines of their own among the last lines. The footer starts
+    # at the first of them; a footer line before it is a line of the page like any other.
+    if any(text.rfind(f) != -1 for f in _FOOTER_LINES):
+        last = max(0, len(lines) - 60)
+        p.footer_from = next((i + 1 for i in range(last, len(lines)) if lines[i].strip() in _FOOTER_LINES), 0)
+    if not p.footer_from:
         p.cut_line = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), 0)
 
 
@@ -387,7 +410,7 @@ def _decide_kind(p: Page) -> None:
 
 
 def _states(states: frozenset[State]) -> str:
-    if states == _EARLY:
+    if len(states) <= len(_ALL) // 2:
         return " ".join(s.value for s in State if s in states)
     missing = _ALL - states
     words = [s.value for s in State if s in missing and s not in _BLOCK]

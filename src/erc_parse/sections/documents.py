@@ -78,6 +78,11 @@ def documents(p: Page, s: str) -> State | None:
     return None
 
 
+def first_row(p: Page, s: str) -> None:
+    """A `Download document` row with no table header above it: the table starts here."""
+    read_row(p, s)
+
+
 def read_row(p: Page, s: str) -> bool:
     """One document row into ``page.docs``; False if the line is not a document row."""
     if p.cells is not None:
