@@ -38,4 +38,9 @@ def clipped_lines(ev: Evaluation) -> set[int]:
     Such a line is not lost: it is reported with its number, and quoting all of a 5 MB
     line would be worse than useless (issue 14, point 8).
     """
-    return {d.line for d in ev.diagnostics if re.search(r"… \([\d,]+ characters\)", d.message)}
+    lines = set()
+    for d in ev.diagnostics:
+        if re.search(r"… \([\d,]+ characters\)", d.message):
+            # A message about two lines (`header says ... (line 12), details say ...`) names the other.
+            lines.update([d.line, *(int(n) for n in re.findall(r"\(line (\d+)\)", d.message))])
+    return lines

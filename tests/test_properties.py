@@ -138,10 +138,9 @@ def misplaced_diagnostics(lines: list[str] | tuple[str, ...], ev: Evaluation) ->
         quote = d.message.split(sep, 1)[1]
         line = lines[d.line - 1]
         clipped = re.search(r"… \([\d,]+ characters\)$", quote)
-        if clipped:  # a long line is quoted by its start: those words, the cut-off last aside, are its
-            quote = quote[: clipped.start()]
-            line_words, quoted = set(_WORDS.findall(line)), set(_WORDS.findall(quote)[:-1])
-            if not quoted <= line_words:
+        if clipped:  # a long line is quoted by its start (after a label, for a cut value)
+            quoted = set(_WORDS.findall(quote[: clipped.start()]))
+            if not set(_WORDS.findall(line[:100])[:-1]) <= quoted:
                 bad.append(f"{d.line}: {d.code}: {d.message[:80]!r} vs {line[:80]!r}")
             continue
         quoted = set(_WORDS.findall(quote))

@@ -106,6 +106,7 @@ class Meta:
     header: Values = field(default_factory=lambda: Values("header"))  # field -> HeaderValue
     pending: Pending | None = None
     title_seen: bool = False
+    header_bullets: bool = False  # the header is written as bullets, `- Label:` / `- value`
     summary: list[tuple[int, str]] = field(default_factory=list)  # the header's prose, by line
 
 
@@ -170,6 +171,7 @@ class Page:
     kind: Kind = "unknown"
     state: State = State.START
     cut_line: int = 0  # the last, possibly partial, line of a cut dump (0: the dump is whole)
+    footer_from: int = 0  # the footer's first line, among the page's last lines (0: no footer)
     ln: int = 0  # the line being read, 1-based
     at_cut: bool = False  # it is the last line of a cut dump: it may stop mid-value
     raw: str = ""  # that line as in the dump (its indentation matters to bullets)
@@ -179,8 +181,7 @@ class Page:
     docs: Docs = field(default_factory=Docs)
     narrative: dict[str, list[ItemBuf]] = field(default_factory=dict)  # section -> items
     responses: Responses = field(default_factory=Responses)
-    footer: list[str] = field(default_factory=list)
-    footer_line: int = 0
+    footer: list[tuple[int, str]] = field(default_factory=list)  # the footer's lines, by number
 
     def diag(self, severity: Severity, code: str, message: str, line: int | None = None) -> None:
         """Record a diagnostic at ``line`` (default: the line being read)."""
