@@ -630,8 +630,19 @@ def countries() -> st.SearchStrategy[list[Country]]:
     """
     from erc_parse.normalize.countries import iso3
 
-    names = st.lists(st.sampled_from(country_names()), min_size=1, max_size=6, unique=True)
+    names = st.lists(st.sampled_from(country_names()) | inverted_names(), min_size=1, max_size=6, unique=True)
     return names.filter(_unambiguous).map(lambda ns: [Country(name=n, iso3=iso3(n)) for n in ns])
+
+
+_STATE_FORMS = ("REPUBLIC OF", "ARAB REPUBLIC OF", "KINGDOM OF", "FEDERAL DEMOCRATIC REPUBLIC OF", "THE")
+
+
+def inverted_names() -> st.SearchStrategy[str]:
+    """A country in ISO 3166's inverted form, as the portal prints some: `YEMEN, REPUBLIC OF`."""
+    from erc_parse.normalize.countries import is_country
+
+    bases = tuple(n for n in country_names() if "," not in n and "(" not in n and is_country(n))
+    return st.builds(lambda b, q: f"{b}, {q}", st.sampled_from(bases), st.sampled_from(_STATE_FORMS))
 
 
 def _unambiguous(names: list[str]) -> bool:

@@ -370,3 +370,43 @@ def test_semicolon_lists_split_exactly(names: list[str]) -> None:
     got = split(";".join(names))
     assert [n for n, _ in got] == names
     assert [code for _, code in got] == [iso3(n) for n in names]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # ISO 3166's official names, inverted (issue 14, point 3).
+        ("Korea, Republic of", [("Korea, Republic of", "KOR")]),
+        ("Tanzania, United Republic of", [("Tanzania, United Republic of", "TZA")]),
+        ("Moldova, Republic of", [("Moldova, Republic of", "MDA")]),
+        ("Iran, Islamic Republic of", [("Iran, Islamic Republic of", "IRN")]),
+        ("Congo, The Democratic Republic of the", [("Congo, The Democratic Republic of the", "COD")]),
+        ("Venezuela, Bolivarian Republic of", [("Venezuela, Bolivarian Republic of", "VEN")]),
+        ("Bolivia, Plurinational State of", [("Bolivia, Plurinational State of", "BOL")]),
+        # The portal's own, in any country's name: no table entry needed.
+        ("CAMEROON, REPUBLIC OF", [("CAMEROON, REPUBLIC OF", "CMR")]),
+        ("EGYPT, ARAB REPUBLIC OF", [("EGYPT, ARAB REPUBLIC OF", "EGY")]),
+        ("NEPAL, FEDERAL DEMOCRATIC REPUBLIC OF", [("NEPAL, FEDERAL DEMOCRATIC REPUBLIC OF", "NPL")]),
+        ("CHINA, PEOPLE’S REPUBLIC OF", [("CHINA, PEOPLE’S REPUBLIC OF", "CHN")]),
+        ("BAHRAIN, KINGDOM OF", [("BAHRAIN, KINGDOM OF", "BHR")]),
+        ("GAMBIA, THE", [("GAMBIA, THE", "GMB")]),
+        ("Kosovo, Republic of", [("Kosovo, Republic of", None)]),
+        # Inside run-together lists.
+        (
+            "CHILEEGYPT, ARAB REPUBLIC OFPERU",
+            [("CHILE", "CHL"), ("EGYPT, ARAB REPUBLIC OF", "EGY"), ("PERU", "PER")],
+        ),
+        ("ARMENIA, REPUBLIC OFGEORGIA", [("ARMENIA, REPUBLIC OF", "ARM"), ("GEORGIA", "GEO")]),
+        ("YEMEN, REPUBLIC OF; SUDAN", [("YEMEN, REPUBLIC OF", "YEM"), ("SUDAN", "SDN")]),
+        # Not a qualifier: a second entry.
+        ("PERU, CHILE", [("PERU", "PER"), ("CHILE", "CHL")]),
+        ("CHILE, REPUBLIC OF KOREA", [("CHILE", "CHL"), ("REPUBLIC OF KOREA", "KOR")]),
+        ("BRAZIL, STATE OF SAO PAULO", [("BRAZIL", "BRA"), ("STATE OF SAO PAULO", None)]),
+        # A unit is not a country: it takes no state form.
+        ("GLOBAL, REPUBLIC OF", [("GLOBAL", None), ("REPUBLIC OF", None)]),
+    ],
+)
+def test_inverted_names_are_one_country(raw: str, expected: list[tuple[str, str | None]]) -> None:
+    assert split_countries(raw) == expected
+    if len(expected) == 1 and expected[0][1]:
+        assert iso3(raw) == expected[0][1] and is_country(raw)
