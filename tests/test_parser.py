@@ -20,9 +20,8 @@ from pydantic import BaseModel
 from erc_parse import models, parse_text, parser
 from erc_parse.parser import (
     _ANCHOR_FIRST,
-    _ANCHOR_LINES,
-    _ANCHOR_START,
     ANCHORS,
+    CHEAP,
     HANDLER_EXITS,
     HANDLERS,
     diagram,
@@ -131,10 +130,11 @@ def _cells(raw: str, layout: str) -> tuple[str, list[str] | None] | None:
     return s, cells
 
 
-def _may_be_anchor(s: str) -> bool:
-    """The loop's two cheap tests, made before the table's rows are tried."""
-    return s in _ANCHOR_LINES or (
-        (s[0] in _ANCHOR_FIRST or s[0].isdecimal()) and _ANCHOR_START(s) is not None
+def _may_be_anchor(s: str, state: State) -> bool:
+    """The loop's cheap tests in ``state``, made before the table's rows are tried."""
+    lines, start, _ = CHEAP[state]
+    return s in lines or (
+        start is not None and (s[0] in _ANCHOR_FIRST or s[0].isdecimal()) and start(s) is not None
     )
 
 
@@ -150,7 +150,11 @@ def test_the_cheap_test_passes_every_line_an_anchor_takes(layout: str) -> None:
         for anchor in ANCHORS:
             if anchor.takes(s, cells):
                 fired += 1
-                assert _may_be_anchor(s), f"{anchor.shape}: {raw!r} fails the cheap tests"
+                for state in anchor.fires:
+                    assert _may_be_anchor(s, state), (
+                        f"{anchor.shape} in {state}: {raw!r} fails the cheap tests"
+                    )
+                    assert anchor in CHEAP[state].anchors
     assert fired > 100
 
 
@@ -158,8 +162,9 @@ def test_the_cheap_test_passes_every_line_an_anchor_takes(layout: str) -> None:
 def test_the_cheap_test_passes_every_anchor_on_any_text(s: str) -> None:
     for text in (s, "Document" + s, "Title" + s, "\u0663. Recommendation:" + s, "•" + s, "Title " + s):
         stripped = text.strip()
-        if stripped and any(a.takes(stripped, None) for a in ANCHORS):
-            assert _may_be_anchor(stripped), repr(text)
+        for anchor in ANCHORS:
+            if stripped and anchor.takes(stripped, None):
+                assert all(_may_be_anchor(stripped, state) for state in anchor.fires), repr(text)
 
 
 def _full(cls: type[BaseModel]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from erc_parse.build import evaluation
 from erc_parse.models import Evaluation, Source
@@ -198,11 +199,32 @@ ANCHORS: tuple[Anchor, ...] = (
         lines=frozenset({"Key Action Update History"}),
     ),
 )
-# The cheap tests made before the table's rows, which most lines (prose and values) fail:
-# the exact lines of the anchors that have them, and for the others the regex of their
-# starts, tried only on lines whose first character can begin one (or a decimal digit).
-_ANCHOR_LINES = frozenset().union(*(a.lines for a in ANCHORS))
-_ANCHOR_START = re.compile("|".join(f"(?:{a.start})" for a in ANCHORS if a.start)).match
+
+
+class _Cheap(NamedTuple):
+    """The table's rows that may fire in one state, and the cheap tests made before them.
+
+    Most lines (prose and values) fail the tests: the exact lines of the anchors that have
+    them, and for the others the regex of their starts, tried only on lines whose first
+    character can begin one (``_ANCHOR_FIRST``, or a decimal digit).
+    """
+
+    lines: frozenset[str]
+    start: Callable[[str], re.Match[str] | None] | None
+    anchors: tuple[Anchor, ...]
+
+
+def _cheap(state: State) -> _Cheap:
+    anchors = tuple(a for a in ANCHORS if state in a.fires)
+    starts = [f"(?:{a.start})" for a in anchors if a.start]
+    return _Cheap(
+        frozenset().union(*(a.lines for a in anchors)),
+        re.compile("|".join(starts)).match if starts else None,
+        anchors,
+    )
+
+
+CHEAP: dict[State, _Cheap] = {state: _cheap(state) for state in State}
 _ANCHOR_FIRST = frozenset("DTM•")
 
 HANDLERS: dict[State, Handler] = {
@@ -257,14 +279,14 @@ def _run(p: Page, lines: list[str]) -> None:
     table = p.layout == "table"
     cut_line = p.cut_line
     handlers = HANDLERS
-    anchor_lines = _ANCHOR_LINES
-    anchor_start = _ANCHOR_START
     first_chars = _ANCHOR_FIRST
     in_header = State.HEADER  # (an enum member is a slow attribute to look up in a loop)
+    state = p.state
+    anchor_lines, anchor_start, anchors = CHEAP[state]
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s:
-            if p.state is in_header:
+            if state is in_header:
                 header.blank(p)
             continue
         cells: list[str] | None = None
@@ -279,24 +301,29 @@ def _run(p: Page, lines: list[str]) -> None:
         p.raw = raw
         if table:
             p.cells = cells
-        state = p.state
         first = s[0]
-        if s in anchor_lines or ((first in first_chars or first.isdecimal()) and anchor_start(s) is not None):
-            anchor = _firing(p, state, s)
+        if s in anchor_lines or (
+            anchor_start is not None
+            and (first in first_chars or first.isdecimal())
+            and anchor_start(s) is not None
+        ):
+            anchor = _firing(p, anchors, s)
             if anchor is not None:
                 if not (anchor.in_block and state in _BLOCK):
                     _leave(p)
                 if anchor.action is not None:
                     anchor.action(p, s)
-                p.state = anchor.goto
+                state = p.state = anchor.goto
+                anchor_lines, anchor_start, anchors = CHEAP[state]
                 continue
         following = handlers[state](p, s)
         if following is not None:
-            p.state = following
+            state = p.state = following
+            anchor_lines, anchor_start, anchors = CHEAP[state]
 
 
-def _firing(p: Page, state: State, s: str) -> Anchor | None:
-    """The table's first row that this line fires from this state, if any.
+def _firing(p: Page, anchors: tuple[Anchor, ...], s: str) -> Anchor | None:
+    """The first of the rows that may fire in this state that this line fires, if any.
 
     A section anchor starts at the first column: indented, `1. Recommendation: Accepted`
     is a line of the text it stands in (only the bullet blocks are indented by the portal).
@@ -304,13 +331,8 @@ def _firing(p: Page, state: State, s: str) -> Anchor | None:
     """
     indented = p.raw[0] in " \t"
     at_end = 0 < p.footer_from <= p.ln
-    for anchor in ANCHORS:
-        if (
-            state in anchor.fires
-            and (anchor.indented or not indented)
-            and (at_end or not anchor.at_end)
-            and anchor.takes(s, p.cells)
-        ):
+    for anchor in anchors:
+        if (anchor.indented or not indented) and (at_end or not anchor.at_end) and anchor.takes(s, p.cells):
             return anchor
     return None
 
