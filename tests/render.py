@@ -7,8 +7,9 @@ below it, a table with or without empty cells), ``rnd`` picks one, so the proper
 covers every rendering the plain layout has, not one canonical print.
 
 Layout, top to bottom, as ``samples/ilms-western-balkans-2018.txt`` shows it: the title;
-`Report Cover Image`; the header block (`Label:` with the value on the next line); the
-summary; `Share`; the documents table; the detail block (`Title ...`, `Label: value`,
+`Report Cover Image`; the header block (`Label:` with the value on the next line, or
+both as `- ` bullets); the summary; `Share`; the documents table (its header row may be
+missing); the detail block (`Title ...`, `Label: value`,
 bullet lists, the team table, the GEF block); `Lessons`, `Findings`, `Recommendations`
 with their numbered items; the management-response blocks with their key actions; the
 footer (`Latest Evaluations`, `Contact us`, the address).
@@ -17,6 +18,7 @@ footer (`Latest Evaluations`, `Contact us`, the address).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 
 from erc_parse.models import Document, Evaluation, Item, KeyAction, ManagementResponse, Metadata, TeamMember
@@ -51,7 +53,11 @@ def render(ev: Evaluation, rnd: random.Random) -> str:
     out += [m.title or "", ""]
     if rnd.random() < 0.9:
         out.append("Report Cover Image")
-    out += _header(m, in_header, rnd)
+    header = _header(m, in_header, rnd)
+    if rnd.random() < 0.15:
+        # Some renderings write the header block as bullets: `- Evaluation Plan:`, `- 2018-2021, RBEC`.
+        header = ["- " + line for line in header]
+    out += header
     out.append("")
     if m.summary:
         for line in m.summary.split("\n"):
@@ -59,7 +65,8 @@ def render(ev: Evaluation, rnd: random.Random) -> str:
     if rnd.random() < 0.9:
         out += ["Share", ""]
     if ev.documents or rnd.random() < 0.3:
-        out.append(DOCS_TABLE_HEADER)
+        if not ev.documents or rnd.random() < 0.8:
+            out.append(DOCS_TABLE_HEADER)  # (some pages print the rows with no header above them)
         out += [_document(d, rnd) for d in ev.documents]
     out += _details(m, in_header, rnd, old)
     out += _section("Lessons", ev.lessons, rnd)
@@ -232,8 +239,12 @@ def _section(heading: str, items: list[Item], rnd: random.Random) -> list[str]:
 
 
 def _indent_bullet(line: str) -> str:
-    """Bullets are indented on the page (`  • text`); the model keeps them stripped."""
-    return "  " + line if line.startswith("• ") else line
+    """Bullets and numbered lists are indented on the page (`  • text`, `  1.  Recommendation: ...`);
+    the model keeps them stripped. Indented, a line shaped like an anchor is text (issue 14, point 4)."""
+    return "  " + line if line.startswith("• ") or _NUMBERED.match(line) else line
+
+
+_NUMBERED = re.compile(r"\d{1,3}\.\s")
 
 
 # --- management responses and key actions ----------------------------------------------------

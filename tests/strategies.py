@@ -418,12 +418,15 @@ _SHAPES = {
     "year": lambda s: "2030 " + s,
     "footnote": lambda s: "[1] " + s,
     "colon": lambda s: "Segihup 1: " + s,
+    # A numbered line inside a text, shaped like `1. Recommendation:`: the page indents it,
+    # and only an anchor at the first column opens a block (issue 14, point 4).
+    "numbered": lambda s: "1.  Recommendation: " + s,
 }
 CONTEXT_SHAPES = {
     "summary": ("bullet", "dash", "decimal", "year", "footnote", "colon"),
     "para": ("dash", "decimal", "year", "footnote", "colon"),
     "item": ("bullet", "dash", "decimal", "year", "footnote", "colon"),
-    "mr": ("bullet", "dash", "decimal", "year", "footnote", "colon"),
+    "mr": ("bullet", "dash", "decimal", "year", "footnote", "colon", "numbered"),
     "ka": ("bullet", "year", "footnote", "colon"),
 }
 
@@ -627,8 +630,19 @@ def countries() -> st.SearchStrategy[list[Country]]:
     """
     from erc_parse.normalize.countries import iso3
 
-    names = st.lists(st.sampled_from(country_names()), min_size=1, max_size=6, unique=True)
+    names = st.lists(st.sampled_from(country_names()) | inverted_names(), min_size=1, max_size=6, unique=True)
     return names.filter(_unambiguous).map(lambda ns: [Country(name=n, iso3=iso3(n)) for n in ns])
+
+
+_STATE_FORMS = ("REPUBLIC OF", "ARAB REPUBLIC OF", "KINGDOM OF", "FEDERAL DEMOCRATIC REPUBLIC OF", "THE")
+
+
+def inverted_names() -> st.SearchStrategy[str]:
+    """A country in ISO 3166's inverted form, as the portal prints some: `YEMEN, REPUBLIC OF`."""
+    from erc_parse.normalize.countries import is_country
+
+    bases = tuple(n for n in country_names() if "," not in n and "(" not in n and is_country(n))
+    return st.builds(lambda b, q: f"{b}, {q}", st.sampled_from(bases), st.sampled_from(_STATE_FORMS))
 
 
 def _unambiguous(names: list[str]) -> bool:

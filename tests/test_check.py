@@ -190,3 +190,24 @@ def test_cut_corpus_dumps_pass_strict_when_the_cut_is_ignored() -> None:
     for path in cut[:5]:
         assert run("check", "--strict", path).exit_code == 1
         assert run("check", "--strict", "--ignore", "truncated", path).exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_a_5_mb_line_is_quoted_in_a_few_hundred_bytes(tmp_path: Path, fmt: str) -> None:
+    """Issue 14, point 8: a diagnostic quotes about 200 characters of a line, with its length."""
+    big = tmp_path / "big.txt"
+    big.write_text("Evaluation Plan: " + "w" * 5_000_000, encoding="utf-8")
+    result = run("check", big, "-f", fmt)
+    assert result.exit_code == 0
+    assert 100 < len(result.stdout.encode("utf-8")) < 600, result.stdout[:1000]
+    assert "… (5,000,017 characters)" in result.stdout
+    assert "w" * 150 in result.stdout and "w" * 230 not in result.stdout
+
+
+def test_quoting_keeps_short_lines_whole_and_cuts_long_ones_at_200() -> None:
+    from erc_parse.state import quote, quoted
+
+    assert quote("x" * 200) == "x" * 200
+    assert quote("x" * 201) == "x" * 200 + "… (201 characters)"
+    assert quote("é" * 12_345) == "é" * 200 + "… (12,345 characters)"
+    assert quoted("a'b") == '"a\'b"'

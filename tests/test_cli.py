@@ -88,22 +88,26 @@ def test_version() -> None:
     assert result.stdout.strip() == f"erc-parse {erc_parse.__version__}"
 
 
+#: Every command, as the top-level help and the reference list them.
+COMMANDS = (
+    "summary",
+    "scorecard",
+    "report",
+    "export",
+    "convert",
+    "check",
+    "actions",
+    "diff",
+    "schema",
+    "search",
+    "datasette",
+)
+
+
 def test_no_arguments_shows_help() -> None:
     result = run()
     assert "Usage" in result.output
-    for name in (
-        "summary",
-        "export",
-        "convert",
-        "check",
-        "actions",
-        "schema",
-        "search",
-        "scorecard",
-        "report",
-        "datasette",
-        "diff",
-    ):
+    for name in COMMANDS:
         assert name in result.output
 
 
@@ -113,21 +117,7 @@ def test_every_command_is_documented() -> None:
 
     group = typer.main.get_command(app)
     commands = sorted(group.commands)  # type: ignore[attr-defined]
-    assert commands == sorted(
-        [
-            "summary",
-            "export",
-            "convert",
-            "check",
-            "actions",
-            "schema",
-            "search",
-            "scorecard",
-            "report",
-            "datasette",
-            "diff",
-        ]
-    )
+    assert commands == sorted(COMMANDS)
     text = DOCS.read_text(encoding="utf-8")
     for name in commands:
         assert re.search(rf"^## `?erc-parse {name}\b", text, re.M), f"{name} not in docs/cli.md"

@@ -14,7 +14,7 @@ from erc_parse import parse_file
 from erc_parse.models import Evaluation
 from erc_parse.reader import split_lines
 
-from .conftest import CORPUS_FILES
+from .conftest import CORPUS_FILES, clipped_lines
 
 KIND = {"evaluations": "evaluation", "managementresponses": "management_response", "plans": "plan"}
 _SEPARATORS = re.compile(r"[\s,;]")
@@ -106,8 +106,9 @@ def test_no_line_is_lost(parsed: dict[Path, Evaluation]) -> None:
     )
     for path, ev in parsed.items():
         blob = ev.model_dump_json()
-        for raw in split_lines(path.read_text(encoding="utf-8")):
-            if raw.startswith("Countries"):
+        clipped = clipped_lines(ev)  # reported by number, start and length: too long to quote whole
+        for ln, raw in enumerate(split_lines(path.read_text(encoding="utf-8")), 1):
+            if raw.startswith("Countries") or ln in clipped:
                 continue  # run-together names: checked letter by letter above
             text = raw.split(":", 1)[1] if re.match(r"^[^:|]{2,90}:", raw) else raw
             for word in re.findall(r"[^\W\d_]{4,}", text):

@@ -139,10 +139,10 @@ def test_single_values(raw: str, expected: list[tuple[str, str | None]]) -> None
         ("SERBIA AND MONTENEGROSERBIA", [("SERBIA AND MONTENEGRO", None), ("SERBIA", "SRB")]),
         # The same ties with other names: "REPUBLIC OF HAITI" is a name too.
         ("CONGO, REPUBLIC OF HAITI", [("CONGO, REPUBLIC OF", "COG"), ("HAITI", "HTI")]),
-        # One known name and one unknown piece either way: the longest piece first.
-        ("THE GAMBIA, THE", [("THE GAMBIA", "GMB"), ("THE", None)]),
-        # As many unknown characters either way: the fewest pieces (2, not 3).
-        ("Sahel THE GAMBIA, THE", [("Sahel THE", None), ("GAMBIA, THE", "GMB")]),
+        # One known name and one unknown piece either way (TOG + OMAN): the longest piece first.
+        ("TOGOMAN", [("TOGO", "TGO"), ("MAN", None)]),
+        # As many unknown characters either way: the fewest pieces (not ANTI + GUAM + ALI).
+        ("ANTIGUAMALI", [("ANTIGUA", None), ("MALI", "MLI")]),
     ],
 )
 def test_overlapping_names(raw: str, expected: list[tuple[str, str | None]]) -> None:
@@ -390,3 +390,43 @@ def test_semicolon_lists_split_exactly(names: list[str]) -> None:
     got = split(";".join(names))
     assert [n for n, _ in got] == names
     assert [code for _, code in got] == [iso3(n) for n in names]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # ISO 3166's official names, inverted (issue 14, point 3).
+        ("Korea, Republic of", [("Korea, Republic of", "KOR")]),
+        ("Tanzania, United Republic of", [("Tanzania, United Republic of", "TZA")]),
+        ("Moldova, Republic of", [("Moldova, Republic of", "MDA")]),
+        ("Iran, Islamic Republic of", [("Iran, Islamic Republic of", "IRN")]),
+        ("Congo, The Democratic Republic of the", [("Congo, The Democratic Republic of the", "COD")]),
+        ("Venezuela, Bolivarian Republic of", [("Venezuela, Bolivarian Republic of", "VEN")]),
+        ("Bolivia, Plurinational State of", [("Bolivia, Plurinational State of", "BOL")]),
+        # The portal's own, in any country's name: no table entry needed.
+        ("CAMEROON, REPUBLIC OF", [("CAMEROON, REPUBLIC OF", "CMR")]),
+        ("EGYPT, ARAB REPUBLIC OF", [("EGYPT, ARAB REPUBLIC OF", "EGY")]),
+        ("NEPAL, FEDERAL DEMOCRATIC REPUBLIC OF", [("NEPAL, FEDERAL DEMOCRATIC REPUBLIC OF", "NPL")]),
+        ("CHINA, PEOPLE’S REPUBLIC OF", [("CHINA, PEOPLE’S REPUBLIC OF", "CHN")]),
+        ("BAHRAIN, KINGDOM OF", [("BAHRAIN, KINGDOM OF", "BHR")]),
+        ("GAMBIA, THE", [("GAMBIA, THE", "GMB")]),
+        ("Kosovo, Republic of", [("Kosovo, Republic of", None)]),
+        # Inside run-together lists.
+        (
+            "CHILEEGYPT, ARAB REPUBLIC OFPERU",
+            [("CHILE", "CHL"), ("EGYPT, ARAB REPUBLIC OF", "EGY"), ("PERU", "PER")],
+        ),
+        ("ARMENIA, REPUBLIC OFGEORGIA", [("ARMENIA, REPUBLIC OF", "ARM"), ("GEORGIA", "GEO")]),
+        ("YEMEN, REPUBLIC OF; SUDAN", [("YEMEN, REPUBLIC OF", "YEM"), ("SUDAN", "SDN")]),
+        # Not a qualifier: a second entry.
+        ("PERU, CHILE", [("PERU", "PER"), ("CHILE", "CHL")]),
+        ("CHILE, REPUBLIC OF KOREA", [("CHILE", "CHL"), ("REPUBLIC OF KOREA", "KOR")]),
+        ("BRAZIL, STATE OF SAO PAULO", [("BRAZIL", "BRA"), ("STATE OF SAO PAULO", None)]),
+        # A unit is not a country: it takes no state form.
+        ("GLOBAL, REPUBLIC OF", [("GLOBAL", None), ("REPUBLIC OF", None)]),
+    ],
+)
+def test_inverted_names_are_one_country(raw: str, expected: list[tuple[str, str | None]]) -> None:
+    assert split_countries(raw) == expected
+    if len(expected) == 1 and expected[0][1]:
+        assert iso3(raw) == expected[0][1] and is_country(raw)

@@ -1,5 +1,6 @@
-"""The examples in docs/cli.md run as written from the repository root: every path they
-read exists in the repository, or is written by an example before them (issue 14, point 13)."""
+"""The examples in docs/cli.md and README.md run as written from the repository root: every
+path they read exists in the repository, or is written by an example before them (issue 14,
+point 13)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import glob
 import re
 import shlex
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
@@ -45,7 +48,7 @@ def paths(line: str) -> tuple[list[str], list[str]]:
     """The paths a command line reads and those it writes."""
     reads: list[str] = []
     writes: list[str] = []
-    words = shlex.split(line)
+    words = shlex.split(line, comments=True)
     segments: list[list[str]] = [[]]
     for word in words:
         if word == "|":
@@ -103,8 +106,9 @@ def test_the_parser_of_examples() -> None:
     )
 
 
-def test_every_path_an_example_reads_exists() -> None:
-    lines = commands(DOC.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("doc", [DOC, ROOT / "README.md"], ids=lambda p: p.name)
+def test_every_path_an_example_reads_exists(doc: Path) -> None:
+    lines = commands(doc.read_text(encoding="utf-8"))
     assert len(lines) >= 10
     written: set[str] = set()
     missing = []

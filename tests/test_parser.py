@@ -18,7 +18,14 @@ from hypothesis import strategies as st_
 from pydantic import BaseModel
 
 from erc_parse import models, parse_text, parser
-from erc_parse.parser import _ANCHOR_FIRST, _MAY_BE_ANCHOR, ANCHORS, HANDLER_EXITS, HANDLERS, diagram
+from erc_parse.parser import (
+    _ANCHOR_FIRST,
+    ANCHORS,
+    CHEAP,
+    HANDLER_EXITS,
+    HANDLERS,
+    diagram,
+)
 from erc_parse.reader import split_lines
 from erc_parse.sections import metadata, responses
 from erc_parse.sections.common import LABEL, norm_label, split_cells, split_label
@@ -123,14 +130,17 @@ def _cells(raw: str, layout: str) -> tuple[str, list[str] | None] | None:
     return s, cells
 
 
-def _may_be_anchor(s: str) -> bool:
-    """The loop's two cheap tests, made before the table's rows are tried."""
-    return (s[0] in _ANCHOR_FIRST or s[0].isdecimal()) and _MAY_BE_ANCHOR(s) is not None
+def _may_be_anchor(s: str, state: State) -> bool:
+    """The loop's cheap tests in ``state``, made before the table's rows are tried."""
+    lines, start, _ = CHEAP[state]
+    return s in lines or (
+        start is not None and (s[0] in _ANCHOR_FIRST or s[0].isdecimal()) and start(s) is not None
+    )
 
 
 @pytest.mark.parametrize("layout", ["plain", "table"])
 def test_the_cheap_test_passes_every_line_an_anchor_takes(layout: str) -> None:
-    """The loop tries the table's rows only on lines `_MAY_BE_ANCHOR` passes: it must hide none."""
+    """The loop tries the table's rows only on lines the cheap tests pass: they must hide none."""
     fired = 0
     for raw in LINES:
         line = _cells(raw, layout)
@@ -138,9 +148,13 @@ def test_the_cheap_test_passes_every_line_an_anchor_takes(layout: str) -> None:
             continue
         s, cells = line
         for anchor in ANCHORS:
-            if anchor.test(s, cells):
+            if anchor.takes(s, cells):
                 fired += 1
-                assert _may_be_anchor(s), f"{anchor.shape}: {raw!r} fails the cheap tests"
+                for state in anchor.fires:
+                    assert _may_be_anchor(s, state), (
+                        f"{anchor.shape} in {state}: {raw!r} fails the cheap tests"
+                    )
+                    assert anchor in CHEAP[state].anchors
     assert fired > 100
 
 
@@ -148,8 +162,9 @@ def test_the_cheap_test_passes_every_line_an_anchor_takes(layout: str) -> None:
 def test_the_cheap_test_passes_every_anchor_on_any_text(s: str) -> None:
     for text in (s, "Document" + s, "Title" + s, "\u0663. Recommendation:" + s, "•" + s, "Title " + s):
         stripped = text.strip()
-        if stripped and any(a.test(stripped, None) for a in ANCHORS):
-            assert _may_be_anchor(stripped), repr(text)
+        for anchor in ANCHORS:
+            if stripped and anchor.takes(stripped, None):
+                assert all(_may_be_anchor(stripped, state) for state in anchor.fires), repr(text)
 
 
 def _full(cls: type[BaseModel]) -> dict[str, Any]:

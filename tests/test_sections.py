@@ -377,7 +377,7 @@ def test_lines_no_state_takes_are_reported_with_their_number() -> None:
         ("1. Recommendation:", set()),
         ("[Added: 2018/13/45]", set()),
         ("\x00\x01", set()),
-        ("Key Actions:\n[Added: x]\n", {"kind", "truncated", "metadata"}),
+        ("Key Actions:\n[Added: x]\n", {"kind", "metadata"}),
     ],
 )
 def test_junk_lands_in_a_field_or_a_diagnostic_and_nothing_is_invented(junk: str, fields: set[str]) -> None:
@@ -385,8 +385,9 @@ def test_junk_lands_in_a_field_or_a_diagnostic_and_nothing_is_invented(junk: str
     junk fills no field; a text with nothing in it says so."""
     ev = parse_text(junk)
     assert [d.message for d in ev.diagnostics if d.code == "internal-error"] == []
-    kept = ev.model_dump(exclude={"source", "diagnostics"}, exclude_defaults=True)
+    kept = ev.model_dump(exclude={"source", "diagnostics", "truncated"}, exclude_defaults=True)
     assert set(kept) == fields
+    assert ev.truncated is any(d.code == "truncated" for d in ev.diagnostics)
     values = list(_strings(kept))
     for n, line in enumerate(junk.split("\n"), 1):
         if line.strip():
@@ -396,3 +397,12 @@ def test_junk_lands_in_a_field_or_a_diagnostic_and_nothing_is_invented(junk: str
         assert [(d.line, d.severity, d.code) for d in ev.diagnostics] == [(0, "warning", "empty")]
     else:
         assert ev.diagnostics and all(d.severity == "warning" for d in ev.diagnostics)
+
+
+def test_a_one_line_dump_without_page_content_is_flagged_truncated_as_its_diagnostic_says() -> None:
+    """Issue 14, point 6: a 5 MB line with no footer is cut; the flag agrees with the diagnostic."""
+    ev = parse_text("z" * 5_000_000)
+    assert [d.code for d in ev.diagnostics] == ["truncated"]
+    assert ev.truncated is True
+    whole = parse_text("z" * 5_000 + "\nContact us\n")
+    assert whole.truncated is False and not [d for d in whole.diagnostics if d.code == "truncated"]

@@ -722,6 +722,9 @@ def test_export_sqlite_to_paths_it_cannot_write_is_exit_2(tmp_path: Path, read_o
         assert result.exit_code == 2, result.output
         assert one_error_line(result) == f"erc-parse: error: {message}"
         assert result.stdout == ""
+        if target != tmp_path:  # convert says the same (a folder is refused before any work)
+            result = run("convert", SAMPLE, "-f", "sqlite", "--out", target)
+            assert (result.exit_code, one_error_line(result)) == (2, f"erc-parse: error: {message}")
     assert not Path("/proc/x.db").exists() and not (read_only_folder / "x.db").exists()
     assert sorted(os.listdir(tmp_path)) == before
 

@@ -571,7 +571,9 @@ def convert(
         _fail(f"{exc.filename}: no such file or folder")
     except OutputError as exc:  # OUT, or an output in it, cannot be written: the batch stopped
         _fail(str(exc))
-    except Exception as exc:  # the sqlite writer: one transaction, nothing written
+    except ValueError as exc:  # the sqlite writer's own one line, which names the path
+        _fail(str(exc))
+    except Exception as exc:  # the sqlite writer otherwise: one transaction, nothing written
         _fail(output_error(out, exc))
     finally:
         if progress is not None:

@@ -16,6 +16,7 @@ The whole machine (``diagram()``; tests/test_parser.py checks this copy is curre
     anchor                                       fires in                                   goes to
     Latest Evaluations | Contact us              every state but footer                     footer
     Document Type Language Size Status Downloads start header summary new-header documents  documents
+    Download document ...                        start header summary new-header            documents
     Title ...                                    start header summary new-header documents  details
     • Evaluation Information                     every state but details plan footer        new-details
     • Corporate Outcome and Output               every state but details plan footer        new-outcomes
@@ -28,13 +29,16 @@ The whole machine (``diagram()``; tests/test_parser.py checks this copy is curre
     Key Action Update History                    every state but plan footer                key-actions
 
     handler     may go on to
-    start       header details plan
+    start       header details plan new-header
     header      summary details new-header
+    new-header  summary
     documents   details
 
-(`mr-*` is mr-recommendation, mr-response and key-actions: a response block.) An anchor
-marked *in block* is a part of the current response block: fired inside one, it does
-not close it. Every other anchor first closes what the current state left open (a
+(`mr-*` is mr-recommendation, mr-response and key-actions: a response block.) Anchors
+start at the first column, but for the two bullet blocks, which the portal indents; the
+footer's lines open it only where the page's end begins, among its last lines. An
+anchor marked *in block* is a part of the current response block: fired inside one, it
+does not close it. Every other anchor first closes what the current state left open (a
 label awaiting its value, key-action text awaiting its row).
 
 The pipe-table rendering is read by the same machine: each line is split into cells
@@ -46,13 +50,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from erc_parse.build import evaluation
 from erc_parse.models import Evaluation, Source
 from erc_parse.reader import split_lines
 from erc_parse.sections import documents, footer, header, metadata, narrative, plan, responses
 from erc_parse.sections.common import DOCS_HEADER, MR_STAMP, MR_START, split_cells
-from erc_parse.state import Page, State
+from erc_parse.state import Page, State, quote
 
 __all__ = ["ANCHORS", "HANDLERS", "diagram", "parse"]
 
@@ -63,15 +68,27 @@ Handler = Callable[[Page, str], State | None]
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """One row of the transition table: a line shape that opens a section."""
+    """One row of the transition table: a line shape that opens a section.
+
+    The shape is given either as the exact ``lines`` it takes, or as a regex every such
+    line ``start``s with plus the full ``test`` of a line and its cells.
+    """
 
     shape: str  # the line, as the diagram shows it
-    start: str  # a regex every such line starts with: the cheap test made before ``test``
-    test: Callable[[str, list[str] | None], object]  # (line, its cells) -> truthy if it is one
     fires: frozenset[State]  # the states it may fire from
     goto: State
     action: Action | None = None
     in_block: bool = False  # a part of the current response block: fired inside one, it does not close it
+    indented: bool = False  # may stand indented; every other anchor starts at the first column
+    at_end: bool = False  # fires only where the page's end begins (the footer ``_prepare`` found)
+    lines: frozenset[str] = frozenset()
+    start: str = ""
+    test: Callable[[str, list[str] | None], object] | None = None
+
+    def takes(self, s: str, cells: list[str] | None) -> bool:
+        if self.test is None:
+            return s in self.lines
+        return bool(self.test(s, cells))
 
 
 _ALL = frozenset(State)
@@ -87,13 +104,6 @@ def _bullet_block(name: str) -> Callable[[str, list[str] | None], bool]:
     return test
 
 
-def _exactly(*lines: str) -> Callable[[str, list[str] | None], bool]:
-    def test(s: str, cells: list[str] | None) -> bool:
-        return s in lines
-
-    return test
-
-
 def _first_cell(s: str, cells: list[str] | None) -> str:
     return cells[0] if cells else s
 
@@ -101,43 +111,55 @@ def _first_cell(s: str, cells: list[str] | None) -> str:
 ANCHORS: tuple[Anchor, ...] = (
     Anchor(
         "Latest Evaluations | Contact us",
-        r"(?:Latest Evaluations|Contact us)$",
-        _exactly("Latest Evaluations", "Contact us"),
         _ALL - {State.FOOTER},
         State.FOOTER,
         footer.opened,
+        at_end=True,
+        lines=frozenset({"Latest Evaluations", "Contact us"}),
     ),
     Anchor(
         "Document Type Language Size Status Downloads",
-        r"Document(?:\s|$)",
-        lambda s, cells: DOCS_HEADER.match(s) or (cells and cells[0] == "Document" and "Downloads" in cells),
         _EARLY,
         State.DOCUMENTS,
+        start=r"Document(?:\s|$)",
+        test=lambda s, cells: (
+            DOCS_HEADER.match(s) or (cells and cells[0] == "Document" and "Downloads" in cells)
+        ),
+    ),
+    Anchor(
+        "Download document ...",
+        _EARLY - {State.DOCUMENTS},
+        State.DOCUMENTS,
+        documents.first_row,
+        start=r"Download document",
+        test=lambda s, cells: s.startswith("Download document"),
     ),
     Anchor(
         "Title ...",
-        r"Title(?:\s|$)",
-        lambda s, cells: s.startswith("Title ") or _first_cell(s, cells) == "Title",
         _EARLY,
         State.DETAILS,
         metadata.details,
+        start=r"Title(?:\s|$)",
+        test=lambda s, cells: s.startswith("Title ") or _first_cell(s, cells) == "Title",
     ),
     Anchor(
         "• Evaluation Information",
-        r"•[•\s]*Evaluation Information",
-        _bullet_block("Evaluation Information"),
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_DETAILS,
+        indented=True,
+        start=r"•[•\s]*Evaluation Information",
+        test=_bullet_block("Evaluation Information"),
     ),
     Anchor(
         "• Corporate Outcome and Output",
-        r"•[•\s]*Corporate Outcome and Output",
-        _bullet_block("Corporate Outcome and Output"),
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_OUTCOMES,
+        indented=True,
+        start=r"•[•\s]*Corporate Outcome and Output",
+        test=_bullet_block("Corporate Outcome and Output"),
     ),
     *(
-        Anchor(heading, rf"{heading}$", _exactly(heading), _BODY - _BLOCK, goto, narrative.opened)
+        Anchor(heading, _BODY - _BLOCK, goto, narrative.opened, lines=frozenset({heading}))
         for heading, goto in (
             ("Lessons", State.LESSONS),
             ("Findings", State.FINDINGS),
@@ -146,44 +168,64 @@ ANCHORS: tuple[Anchor, ...] = (
     ),
     Anchor(
         "N. Recommendation: ...",
-        r"\d{1,3}\s*\.\s*Recommendation",
-        lambda s, cells: MR_START.match(s),
         _BODY,
         State.MR_RECOMMENDATION,
         responses.open_block,
+        start=r"\d{1,3}\s*\.\s*Recommendation",
+        test=lambda s, cells: MR_START.match(s),
     ),
     Anchor(
         "Management Response: [Added: ...]",
-        r"Management Response\s*:\s*\[Added",
-        lambda s, cells: MR_STAMP.match(s),
         _BODY,
         State.MR_RESPONSE,
         responses.response_stamp,
         in_block=True,
+        start=r"Management Response\s*:\s*\[Added",
+        test=lambda s, cells: MR_STAMP.match(s),
     ),
     Anchor(
         "Key Actions:",
-        r"Key Actions:?$",
-        _exactly("Key Actions:", "Key Actions"),
         _BODY,
         State.KEY_ACTIONS,
         responses.key_actions,
         in_block=True,
+        lines=frozenset({"Key Actions:", "Key Actions"}),
     ),
     Anchor(
         "Key Action Update History",
-        r"Key Action Update History$",
-        _exactly("Key Action Update History"),
         _ALL - {State.PLAN, State.FOOTER},
         State.KEY_ACTIONS,
         responses.update_history,
+        lines=frozenset({"Key Action Update History"}),
     ),
 )
-# One regex for the starts of every anchor, so that the table's rows are tried for few
-# lines; before it, the first characters those starts can have (or a decimal digit), which
-# most lines, prose and values, fail.
-_MAY_BE_ANCHOR = re.compile("|".join(f"(?:{a.start})" for a in ANCHORS)).match
-_ANCHOR_FIRST = frozenset("LCDT•FRMK")
+
+
+class _Cheap(NamedTuple):
+    """The table's rows that may fire in one state, and the cheap tests made before them.
+
+    Most lines (prose and values) fail the tests: the exact lines of the anchors that have
+    them, and for the others the regex of their starts, tried only on lines whose first
+    character can begin one (``_ANCHOR_FIRST``, or a decimal digit).
+    """
+
+    lines: frozenset[str]
+    start: Callable[[str], re.Match[str] | None] | None
+    anchors: tuple[Anchor, ...]
+
+
+def _cheap(state: State) -> _Cheap:
+    anchors = tuple(a for a in ANCHORS if state in a.fires)
+    starts = [f"(?:{a.start})" for a in anchors if a.start]
+    return _Cheap(
+        frozenset().union(*(a.lines for a in anchors)),
+        re.compile("|".join(starts)).match if starts else None,
+        anchors,
+    )
+
+
+CHEAP: dict[State, _Cheap] = {state: _cheap(state) for state in State}
+_ANCHOR_FIRST = frozenset("DTM•")
 
 HANDLERS: dict[State, Handler] = {
     State.START: header.start,
@@ -205,8 +247,9 @@ HANDLERS: dict[State, Handler] = {
 }
 #: The states a handler may return besides its own (the rest return nothing): the diagram's second part.
 HANDLER_EXITS: dict[State, tuple[State, ...]] = {
-    State.START: (State.HEADER, State.DETAILS, State.PLAN),
+    State.START: (State.HEADER, State.DETAILS, State.PLAN, State.NEW_HEADER),
     State.HEADER: (State.SUMMARY, State.DETAILS, State.NEW_HEADER),
+    State.NEW_HEADER: (State.SUMMARY,),
     State.DOCUMENTS: (State.DETAILS,),
 }
 
@@ -221,7 +264,7 @@ def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> E
         _run(p, lines)
         return _finish(p, path, sha256)
     except Exception as exc:  # noqa: BLE001 - the contract: parse_text never raises
-        p.diag("error", "internal-error", f"{type(exc).__name__}: {exc}", 0)
+        p.diag("error", "internal-error", quote(f"{type(exc).__name__}: {exc}"), 0)
         try:
             return _finish(p, path, sha256)
         except Exception:  # noqa: BLE001
@@ -236,12 +279,14 @@ def _run(p: Page, lines: list[str]) -> None:
     table = p.layout == "table"
     cut_line = p.cut_line
     handlers = HANDLERS
-    may_be_anchor = _MAY_BE_ANCHOR
     first_chars = _ANCHOR_FIRST
+    in_header = State.HEADER  # (an enum member is a slow attribute to look up in a loop)
+    state = p.state
+    anchor_lines, anchor_start, anchors = CHEAP[state]
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s:
-            if p.state is State.HEADER:
+            if state is in_header:
                 header.blank(p)
             continue
         cells: list[str] | None = None
@@ -256,26 +301,38 @@ def _run(p: Page, lines: list[str]) -> None:
         p.raw = raw
         if table:
             p.cells = cells
-        state = p.state
         first = s[0]
-        if (first in first_chars or first.isdecimal()) and may_be_anchor(s) is not None:
-            anchor = _firing(state, s, cells)
+        if s in anchor_lines or (
+            anchor_start is not None
+            and (first in first_chars or first.isdecimal())
+            and anchor_start(s) is not None
+        ):
+            anchor = _firing(p, anchors, s)
             if anchor is not None:
                 if not (anchor.in_block and state in _BLOCK):
                     _leave(p)
                 if anchor.action is not None:
                     anchor.action(p, s)
-                p.state = anchor.goto
+                state = p.state = anchor.goto
+                anchor_lines, anchor_start, anchors = CHEAP[state]
                 continue
         following = handlers[state](p, s)
         if following is not None:
-            p.state = following
+            state = p.state = following
+            anchor_lines, anchor_start, anchors = CHEAP[state]
 
 
-def _firing(state: State, s: str, cells: list[str] | None) -> Anchor | None:
-    """The table's first row that this line fires from this state, if any."""
-    for anchor in ANCHORS:
-        if state in anchor.fires and anchor.test(s, cells):
+def _firing(p: Page, anchors: tuple[Anchor, ...], s: str) -> Anchor | None:
+    """The first of the rows that may fire in this state that this line fires, if any.
+
+    A section anchor starts at the first column: indented, `1. Recommendation: Accepted`
+    is a line of the text it stands in (only the bullet blocks are indented by the portal).
+    The footer starts where ``_prepare`` found it, at the page's end.
+    """
+    indented = p.raw[0] in " \t"
+    at_end = 0 < p.footer_from <= p.ln
+    for anchor in anchors:
+        if (anchor.indented or not indented) and (at_end or not anchor.at_end) and anchor.takes(s, p.cells):
             return anchor
     return None
 
@@ -328,11 +385,12 @@ def _prepare(p: Page, text: str, lines: list[str]) -> None:
     ):
         p.layout = "table"
     # A whole page ends with the footer: looked for from the end of the text, where `rfind`
-    # meets it at once, then confirmed as a line of its own among the last lines.
-    if not (
-        any(text.rfind(f) != -1 for f in _FOOTER_LINES)
-        and any(t.strip() in _FOOTER_LINES for t in reversed(lines[-60:]))
-    ):
+    # meets it at once, then as lines of their own among the last lines. The footer starts
+    # at the first of them; a footer line before it is a line of the page like any other.
+    if any(text.rfind(f) != -1 for f in _FOOTER_LINES):
+        last = max(0, len(lines) - 60)
+        p.footer_from = next((i + 1 for i in range(last, len(lines)) if lines[i].strip() in _FOOTER_LINES), 0)
+    if not p.footer_from:
         p.cut_line = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), 0)
 
 
@@ -347,12 +405,16 @@ def _finish(p: Page, path: str | None, sha256: str | None) -> Evaluation:
     metadata.unit_from_plan(p)
     footer.finish(p)
     has_content = p.has_content()
-    if p.cut_line and has_content and not any(d.code == "truncated" for d in p.diagnostics):
+    cut = any(d.code == "truncated" for d in p.diagnostics)
+    if p.cut_line and has_content and not cut:
         p.diag("warning", "truncated", f"dump ends inside the {p.state} section", p.cut_line)
+        cut = True
     if not has_content and not p.diagnostics:
         p.diag("warning", "empty", "no ERC page content found", 0)
     p.diagnostics.sort(key=lambda d: d.line)
-    return evaluation(p, path, sha256, truncated=bool(p.cut_line) and has_content)
+    # The flag and the diagnostic say the same thing: a dump is cut when a `truncated`
+    # diagnostic says where (also a dump whose one cut line held nothing of a page).
+    return evaluation(p, path, sha256, truncated=cut)
 
 
 def _decide_kind(p: Page) -> None:
@@ -370,7 +432,7 @@ def _decide_kind(p: Page) -> None:
 
 
 def _states(states: frozenset[State]) -> str:
-    if states == _EARLY:
+    if len(states) <= len(_ALL) // 2:
         return " ".join(s.value for s in State if s in states)
     missing = _ALL - states
     words = [s.value for s in State if s in missing and s not in _BLOCK]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 from erc_parse.models import Diagnostic, Document, Kind, Layout, Severity, construct
 
@@ -39,6 +39,23 @@ class State(StrEnum):
     FOOTER = "footer"  # `Latest Evaluations`, `Contact us`, the address
 
 
+#: How much of a line a diagnostic quotes: a 5 MB line must not become a 5 MB message
+#: (nor a 50 MB GitHub annotation); its start says which line it is.
+QUOTE_LIMIT = 200
+
+
+def quote(text: str) -> str:
+    """``text`` as a diagnostic quotes it: whole, or its start, an ellipsis and its length."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    return f"{text[:QUOTE_LIMIT]}… ({len(text):,} characters)"
+
+
+def quoted(value: object) -> str:
+    """``repr(value)``, quoted as a line is."""
+    return quote(repr(value))
+
+
 # --- metadata --------------------------------------------------------------------------
 
 
@@ -54,7 +71,6 @@ class Pending:
     header: bool = False  # a header-block label: its value is compared with the details at the end
 
 
-@dataclass(slots=True)
 class Values:
     """One table of labelled values (metadata fields, ``extra``, the GEF block, the header).
 
@@ -62,23 +78,23 @@ class Values:
     at its own line (see ``sections.metadata.store``).
     """
 
-    name: str  # how a conflict names the table: "" for metadata fields
-    values: dict[str, Any] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("lines", "name", "values")
+
+    def __init__(self, name: str) -> None:
+        self.name = name  # how a conflict names the table: "" for metadata fields
+        self.values: dict[str, Any] = {}
+        self.lines: dict[str, int] = {}
 
     def conflict(self, key: str, old: Any, new: Any, line: int) -> str:
         """The message for a value replaced by a different one at ``line``."""
         if self.name == "header":
-            return f"{key}: header says {old.raw!r} here, {new.raw!r} on line {line}"
+            return f"{key}: header says {quoted(old[0])} here, {quoted(new[0])} on line {line}"
         what = f"{self.name} {key}" if self.name else key
-        return f"{what}: {old!r} here, {new!r} on line {line}; line {line} kept"
+        return f"{what}: {quoted(old)} here, {quoted(new)} on line {line}; line {line} kept"
 
 
-class HeaderValue(NamedTuple):
-    """A header-block value: as printed, and read by its label's kind (``None`` if unreadable)."""
-
-    raw: str
-    value: Any
+#: A header-block value: as printed, and read by its label's kind (``None`` if unreadable).
+HeaderValue = tuple[str, Any]
 
 
 @dataclass(slots=True)
@@ -90,6 +106,7 @@ class Meta:
     header: Values = field(default_factory=lambda: Values("header"))  # field -> HeaderValue
     pending: Pending | None = None
     title_seen: bool = False
+    header_bullets: bool = False  # the header is written as bullets, `- Label:` / `- value`
     summary: list[tuple[int, str]] = field(default_factory=list)  # the header's prose, by line
 
 
@@ -154,6 +171,7 @@ class Page:
     kind: Kind = "unknown"
     state: State = State.START
     cut_line: int = 0  # the last, possibly partial, line of a cut dump (0: the dump is whole)
+    footer_from: int = 0  # the footer's first line, among the page's last lines (0: no footer)
     ln: int = 0  # the line being read, 1-based
     at_cut: bool = False  # it is the last line of a cut dump: it may stop mid-value
     raw: str = ""  # that line as in the dump (its indentation matters to bullets)
@@ -163,8 +181,7 @@ class Page:
     docs: Docs = field(default_factory=Docs)
     narrative: dict[str, list[ItemBuf]] = field(default_factory=dict)  # section -> items
     responses: Responses = field(default_factory=Responses)
-    footer: list[str] = field(default_factory=list)
-    footer_line: int = 0
+    footer: list[tuple[int, str]] = field(default_factory=list)  # the footer's lines, by number
 
     def diag(self, severity: Severity, code: str, message: str, line: int | None = None) -> None:
         """Record a diagnostic at ``line`` (default: the line being read)."""
@@ -186,10 +203,10 @@ class Page:
         if line == self.cut_line:
             self.cut(text, line)
         else:
-            self.diag("warning", "unparsed-line", f"{where}: {text}", line)
+            self.diag("warning", "unparsed-line", f"{where}: {quote(text)}", line)
 
     def cut(self, text: str, line: int | None = None) -> None:
-        self.diag("warning", "truncated", f"dump ends mid-line: {text}", line)
+        self.diag("warning", "truncated", f"dump ends mid-line: {quote(text)}", line)
 
     def has_content(self) -> bool:
         """Anything of an ERC page was read (a page of only chrome or junk has none)."""

@@ -8,7 +8,8 @@ separator at all::
     ALBANIABOSNIA AND HERCEGOVINAKOSOVOMACEDONIA, THE FORMER YUGOSLAV REPUBLIC OFMONTENEGRO...
 
 Older pages separate them with spaces (``FIJI SAMOA``), the newer site layout writes one name in
-title case (``Iraq``), and some names contain a comma themselves (``CAMEROON, REPUBLIC OF``), so
+title case (``Iraq``), and some names contain a comma themselves (``CAMEROON, REPUBLIC OF``: ISO
+3166's inverted form, which :func:`split_countries` reads for any country it knows), so
 neither splitting on a character nor splitting on case changes works.  The names follow the old
 upper-case ISO 3166 short names, with a few UNDP spellings of their own (``BOSNIA AND
 HERCEGOVINA``), and the list may also hold units that are not countries (``GLOBAL``,
@@ -44,6 +45,7 @@ only then, so importing this module is cheap.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -70,7 +72,6 @@ _ALIASES: dict[str, str] = {
     "EAST TIMOR": "TLS",
     "BURMA": "MMR",
     # UNDP / UN M49 spellings.
-    "CAMEROON, REPUBLIC OF": "CMR",
     "REPUBLIC OF CAMEROON": "CMR",
     "CONGO, DEMOCRATIC REPUBLIC OF THE": "COD",
     "CONGO, DEMOCRATIC REPUBLIC OF": "COD",
@@ -98,9 +99,7 @@ _ALIASES: dict[str, str] = {
     "BRUNEI": "BRN",
     "COTE DIVOIRE": "CIV",
     "IVORY COAST": "CIV",
-    "GAMBIA, THE": "GMB",
     "THE GAMBIA": "GMB",
-    "BAHAMAS, THE": "BHS",
     "THE BAHAMAS": "BHS",
     "GUINEA BISSAU": "GNB",
     "TIMOR LESTE": "TLS",
@@ -255,7 +254,16 @@ def _gazetteer() -> _Gazetteer:
 
 
 def _lookup(name: str) -> _Entry | None:
-    return _gazetteer().entries.get(_key(name))
+    """The gazetteer's entry for a whole name, also in the inverted form `NAME, QUALIFIER`."""
+    key = _key(name)
+    entries = _gazetteer().entries
+    entry = entries.get(key)
+    if entry is None and ", " in key:
+        base, qualifier = key.rsplit(", ", 1)
+        inverted = entries.get(base)
+        if inverted is not None and inverted.is_country and _QUALIFIER.fullmatch(qualifier):
+            return inverted
+    return entry
 
 
 def iso3(name: str) -> str | None:
@@ -386,7 +394,43 @@ def split_countries(raw: str) -> list[tuple[str, str | None]]:
         cost_u[i] = best
         move_u[i] = best_move
 
-    return _trace(raw, move_a, name_len, name_entry, move_u)
+    return [
+        (raw[start:end], entry.iso3 if entry is not None else iso3(raw[start:end]))
+        for start, end, entry in _with_qualifiers(raw, _trace(raw, move_a, name_len, name_entry, move_u))
+    ]
+
+
+#: The state forms of ISO 3166's inverted names, `NAME, QUALIFIER`: `EGYPT, ARAB REPUBLIC OF`,
+#: `TANZANIA, UNITED REPUBLIC OF`, `BOLIVIA, PLURINATIONAL STATE OF`, `GAMBIA, THE`. Matched
+#: on folded text (upper case, apostrophes alike).
+_QUALIFIER = re.compile(
+    r"THE|(?:THE )?(?:(?:ARAB|ISLAMIC|FEDERAL|DEMOCRATIC|PEOPLE'S|UNITED|PLURINATIONAL|BOLIVARIAN"
+    r"|SOCIALIST|FEDERATED|COOPERATIVE|ORIENTAL|HASHEMITE|INDEPENDENT|CO-OPERATIVE) )*"
+    r"(?:REPUBLIC|KINGDOM|STATES?|EMIRATE|SULTANATE|PRINCIPALITY|GRAND DUCHY|COMMONWEALTH|UNION)"
+    r" OF(?: THE)?"
+)
+
+
+def _with_qualifiers(
+    raw: str, pieces: list[tuple[int, int, _Entry | None]]
+) -> list[tuple[int, int, _Entry | None]]:
+    """``NAME, QUALIFIER`` as one piece: a known name, a comma, then a state form no name has.
+
+    ISO 3166 writes many official names inverted, and the portal its own the same way
+    (`CAMEROON, REPUBLIC OF`). A name the gazetteer knows whole is one piece already; any
+    other known name followed by `, REPUBLIC OF` (or another state form) is that country,
+    not two entries with the qualifier as an unknown one.
+    """
+    out: list[tuple[int, int, _Entry | None]] = []
+    for start, end, entry in pieces:
+        if out and entry is None and out[-1][2] is not None and out[-1][2].is_country:
+            prev_start, prev_end, prev_entry = out[-1]
+            gap = raw[prev_end:start]
+            if gap.strip() == "," and _QUALIFIER.fullmatch(" ".join(_fold(raw[start:end]).split())):
+                out[-1] = (prev_start, end, prev_entry)
+                continue
+        out.append((start, end, entry))
+    return out
 
 
 def _may_start(raw: str, i: int) -> bool:
@@ -405,8 +449,9 @@ def _trace(
     name_len: list[int],
     name_entry: list[_Entry | None],
     move_u: list[int],
-) -> list[tuple[str, str | None]]:
-    out: list[tuple[str, str | None]] = []
+) -> list[tuple[int, int, _Entry | None]]:
+    """The chosen pieces as ``(start, end, entry)``; ``entry`` None for an unknown piece."""
+    out: list[tuple[int, int, _Entry | None]] = []
     n = len(raw)
     i = 0
     while i < n:
@@ -414,8 +459,7 @@ def _trace(
         if move == _SEP:
             i += 1
         elif move == _NAME:
-            entry = name_entry[i]
-            out.append((raw[i : i + name_len[i]], entry.iso3 if entry is not None else None))
+            out.append((i, i + name_len[i], name_entry[i]))
             i += name_len[i]
         else:  # _OPEN: an unknown piece runs until the unknown state closes it.
             start = i
@@ -423,5 +467,5 @@ def _trace(
             while i < n and move_u[i] == _GROW:
                 i += 1
             piece = raw[start:i].rstrip()
-            out.append((piece, iso3(piece)))
+            out.append((start, start + len(piece), None))
     return out

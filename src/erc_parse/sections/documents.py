@@ -14,7 +14,7 @@ import re
 from erc_parse.models import Document, construct
 from erc_parse.sections import metadata
 from erc_parse.sections.common import CHROME, split_label
-from erc_parse.state import Page, State
+from erc_parse.state import Page, State, quote
 
 # Whitespace runs are matched possessively (`\s++`) and the file name must start and
 # end on a non-space: with `\s+(.+?)\s+`, a run of N spaces could be split between the
@@ -78,6 +78,11 @@ def documents(p: Page, s: str) -> State | None:
     return None
 
 
+def first_row(p: Page, s: str) -> None:
+    """A `Download document` row with no table header above it: the table starts here."""
+    read_row(p, s)
+
+
 def read_row(p: Page, s: str) -> bool:
     """One document row into ``page.docs``; False if the line is not a document row."""
     if p.cells is not None:
@@ -91,11 +96,11 @@ def read_row(p: Page, s: str) -> bool:
     if m is None:
         m = LENIENT.match(s)
         if m is not None:
-            p.diag("info", "document-missing-cells", f"the page leaves document cells empty: {s}")
+            p.diag("info", "document-missing-cells", f"the page leaves document cells empty: {quote(s)}")
     if m is None:
         name = s[len("Download document") :].strip()
         p.docs.rows.append(document(filename=name or None))
-        p.diag("warning", "bad-document-row", f"document row without type/size/status cells: {s}")
+        p.diag("warning", "bad-document-row", f"document row without type/size/status cells: {quote(s)}")
         return True
     filename, kind, language, size, unit, status, downloads = m.group(*_ROW_GROUPS)
     p.docs.rows.append(
@@ -147,5 +152,5 @@ def _table_row(p: Page, s: str, cells: list[str]) -> bool:
         )
     )
     if (size and not m) or (downloads and not _COUNT.match(downloads)):
-        p.diag("warning", "bad-document-row", f"unexpected document cells: {s}")
+        p.diag("warning", "bad-document-row", f"unexpected document cells: {quote(s)}")
     return True

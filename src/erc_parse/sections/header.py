@@ -13,7 +13,7 @@ import re
 
 from erc_parse.sections import metadata
 from erc_parse.sections.common import CHROME, norm_label, split_label
-from erc_parse.state import HeaderValue, Page, Pending, State
+from erc_parse.state import Page, Pending, State, quote
 
 HEADER_FIELDS = frozenset(
     {
@@ -48,6 +48,9 @@ def start(p: Page, s: str) -> State | None:
         return State.PLAN
     if (s.startswith("- ") and _header_label(s[2:])) or _header_label(s):
         return header(p, s) or State.HEADER
+    if _new_header_label(s) or NEW_STATUS.match(s):
+        # The newer layout's header at the top of a page: its title lines are missing or cut.
+        return new_header(p, s) or State.NEW_HEADER
     hit = split_label(s)
     if hit and metadata.lookup(hit[0]) is not None:
         metadata.details(p, s)
@@ -64,6 +67,12 @@ def _header_label(s: str) -> tuple[str, str] | None:
     return _header_hit(split_label(s))
 
 
+def _new_header_label(s: str) -> bool:
+    """A bare label of the newer layout's header (`Evaluation Plan`, `Status`), alone on its line."""
+    hit = metadata.NEW_LAYOUT_LABELS.get(norm_label(s))
+    return hit is not None and hit[0] in HEADER_FIELDS
+
+
 def _header_hit(m: tuple[str, str] | None) -> tuple[str, str] | None:
     """(field, kind) of a header `Label:` whose value is on the next line, from its split."""
     if not m or m[1].strip():
@@ -78,7 +87,9 @@ def header(p: Page, s: str) -> State | None:
     """State HEADER: `Label:` lines with the value on the next line."""
     meta = p.meta
     dash = s.startswith("- ")
-    line = s[2:] if dash and p.layout == "table" else s
+    if dash and not meta.header_bullets and _header_label(s[2:]):
+        meta.header_bullets = True  # `- Evaluation Plan:` / `- 2017-2022, RBEC`: a header written as bullets
+    line = s[2:] if dash and (p.layout == "table" or meta.header_bullets) else s
     m = split_label(line)  # the line's one split, for every test below
     if not dash and m is not None and m[1].strip():
         hit = metadata.lookup(m[0])
@@ -104,6 +115,8 @@ def header(p: Page, s: str) -> State | None:
             pending.lines.append(line)
             return None
         meta.pending = None
+        if _prose_for(pending.kind, line):
+            return summary(p, s)  # the label was left empty, and the page goes on
         if p.at_cut:
             p.cut(s)
             return None
@@ -114,19 +127,33 @@ def header(p: Page, s: str) -> State | None:
         metadata.store(p, meta.fields, "title", s, p.ln)
         meta.title_seen = True
         return None
-    if (
-        meta.title_seen
-        and not meta.header.values
-        and norm_label(s) == norm_label(meta.fields.values.get("title") or "")
-    ):
-        # The newer layout prints the title twice, then a status line.
-        return State.NEW_HEADER
+    if not meta.header.values:
+        if meta.title_seen and norm_label(s) == norm_label(meta.fields.values.get("title") or ""):
+            return State.NEW_HEADER  # the newer layout prints the title twice, then its status line
+        if NEW_STATUS.match(s):
+            return new_header(p, s) or State.NEW_HEADER  # (a dump may lose the first title line)
+    if _new_header_label(s):
+        return new_header(p, s) or State.NEW_HEADER  # the newer layout's bare labels
     return summary(p, s)
+
+
+_TYPED = frozenset({"month", "money", "bool"})
+
+
+def _prose_for(kind: str, line: str) -> bool:
+    """A line of prose where a date, an amount or a yes/no was due: the label had no value.
+
+    The header's labels are often left empty, and some dumps lose the blank line after
+    the last one, so the summary follows it at once. A value of these kinds is one to
+    three words (`12/2018`, `28 Feb, 2022`, `Yes (Partial)`); a line its kind cannot read
+    and longer than that is the page's text, not a value to report as unreadable.
+    """
+    return kind in _TYPED and len(line.split()) > 4 and metadata.READERS[kind](line) is None
 
 
 def keep(p: Page, field: str, kind: str, raw: str, line: int) -> None:
     """Keep a header value, read once by its label's kind, for ``metadata.merge_header``."""
-    metadata.store(p, p.meta.header, field, HeaderValue(raw, metadata.read(kind, raw)), line)
+    metadata.store(p, p.meta.header, field, (raw, metadata.READERS[kind](raw)), line)
 
 
 def summary(p: Page, s: str) -> State | None:
@@ -146,11 +173,22 @@ def blank(p: Page) -> None:
 
 
 def finish(p: Page) -> None:
-    """The summary text is the page's summary, unless the details gave one."""
+    """The summary text is the page's summary, unless the details gave one.
+
+    Where the details gave another, theirs is kept (the detail block wins), and each line
+    of the header's that theirs lacks is reported at its own line, not dropped.
+    """
     meta = p.meta
-    if meta.summary and not meta.fields.values.get("summary"):
+    if not meta.summary:
+        return
+    details = meta.fields.values.get("summary")
+    if not details:
         text = "\n".join(s for _, s in meta.summary)
         metadata.store(p, meta.fields, "summary", text, meta.summary[0][0])
+        return
+    for ln, s in meta.summary:
+        if s not in details:
+            p.diag("warning", "conflicting-values", f"summary: not in the details' summary: {quote(s)}", ln)
 
 
 def new_header(p: Page, s: str) -> State | None:
@@ -183,10 +221,11 @@ def new_header(p: Page, s: str) -> State | None:
         meta.pending = None
         if not pending.header:
             metadata.set_value(p, pending.name, pending.kind, s, pending.label)
+        elif _prose_for(pending.kind, s):
+            return summary(p, s)  # the label was left empty, and the page goes on
         elif p.at_cut:
             p.cut(s)
         else:
             keep(p, pending.name, pending.kind, s, p.ln)
         return None
-    p.unparsed(s, "header")
-    return None
+    return summary(p, s)  # the prose after the header's values is the summary

@@ -20,7 +20,7 @@ from typing import Any
 
 from erc_parse.normalize import values as nv
 from erc_parse.sections.common import BULLETS, TEAM_HEADER, norm_label, split_label
-from erc_parse.state import HeaderValue, Page, Pending, Values
+from erc_parse.state import Page, Pending, Values, quoted
 
 # label -> (field, kind). Kinds: text, para (multi-line text), month, bool, money, atlas,
 # list (comma list, or bullets below), bullets (items below), team, countries,
@@ -169,7 +169,7 @@ def store(p: Page, table: Values, key: str, value: Any, line: int) -> None:
 
 
 def _bad(p: Page, label: str, value: str) -> None:
-    p.diag("warning", "bad-value", f"cannot read {label.strip()!r} value {value!r}")
+    p.diag("warning", "bad-value", f"cannot read {quoted(label.strip())} value {quoted(value)}")
 
 
 def set_value(p: Page, name: str, kind: str, value: str, label: str) -> None:
@@ -274,8 +274,9 @@ def details(p: Page, s: str) -> None:
     unknown = split_label(s)
     if unknown and _looks_like_label(unknown[0]):
         close_pending(p)
-        store(p, meta.extra, unknown[0].strip(), unknown[1].strip(), p.ln)
-        p.diag("warning", "unknown-label", f"unknown label {unknown[0].strip()!r} kept in metadata.extra")
+        label = unknown[0].strip()
+        store(p, meta.extra, label, unknown[1].strip(), p.ln)
+        p.diag("warning", "unknown-label", f"unknown label {quoted(label)} kept in metadata.extra")
         return
     p.unparsed(s, "metadata")
 
@@ -336,7 +337,7 @@ def close_pending(p: Page) -> None:
         return
     text = "\n".join(x for x in pending.lines if x)
     if pending.header:
-        store(p, meta.header, pending.name, HeaderValue(text, read("para", text)), pending.line)
+        store(p, meta.header, pending.name, (text, read("para", text)), pending.line)
     elif meta.fields.lines.get(pending.name) == pending.line:
         meta.fields.values[pending.name] = text or None  # its own first line, now whole
     else:
@@ -353,10 +354,10 @@ def merge_header(p: Page) -> None:
     fields = meta.fields
     for field, held in meta.header.values.items():
         ln = meta.header.lines[field]
-        raw, value = held.raw, held.value
+        raw, value = held
         if value is None:
             if raw.strip("-–— ") and field != "justification":
-                p.diag("warning", "bad-value", f"cannot read header {field} value {raw!r}", ln)
+                p.diag("warning", "bad-value", f"cannot read header {field} value {quoted(raw)}", ln)
             continue
         current = fields.values.get(field)
         if _empty(current):
@@ -365,7 +366,8 @@ def merge_header(p: Page) -> None:
             p.diag(
                 "warning",
                 "conflicting-values",
-                f"{field}: header says {raw!r} (line {ln}), details say {current!r}; details kept",
+                f"{field}: header says {quoted(raw)} (line {ln}), details say {quoted(current)};"
+                " details kept",
                 fields.lines.get(field, ln),
             )
             continue
@@ -376,7 +378,7 @@ def merge_header(p: Page) -> None:
                 p.diag(
                     "warning",
                     "conflicting-values",
-                    f"{field}: header says {raw!r}, details say {kept!r}",
+                    f"{field}: header says {quoted(raw)}, details say {quoted(kept)}",
                     ln,
                 )
 

@@ -13,7 +13,7 @@ import re
 
 from erc_parse.sections import documents, metadata
 from erc_parse.sections.common import norm_label, split_label
-from erc_parse.state import Page, Pending
+from erc_parse.state import Page, Pending, quote
 
 PLAN_LABELS = {
     "commissioning unit": ("commissioning_unit", "text"),
@@ -60,7 +60,7 @@ def plan(p: Page, s: str) -> None:
     if p.at_cut:
         p.cut(s)
         return
-    p.diag("info", "plan-table-row", f"planned-evaluations table: {s}")
+    p.diag("info", "plan-table-row", f"planned-evaluations table: {quote(s)}")
 
 
 def _value(p: Page, pending: Pending, value: str) -> None:

@@ -19,7 +19,7 @@ import re
 
 from erc_parse.normalize import values as nv
 from erc_parse.sections.common import CHROME, KA_HEADER, MR_START, STAMP
-from erc_parse.state import ActionBuf, Page, ResponseBuf, State
+from erc_parse.state import ActionBuf, Page, ResponseBuf, State, quote, quoted
 
 STATUSES = (
     "Overdue-Not Initiated",
@@ -99,7 +99,7 @@ def response_stamp(p: Page, s: str) -> None:
         if m[3].strip():
             current.response.append(m[3].strip())
     else:
-        p.diag("warning", "bad-stamp", f"cannot read the response stamp: {s}")
+        p.diag("warning", "bad-stamp", f"cannot read the response stamp: {quote(s)}")
 
 
 def key_actions(p: Page, s: str) -> None:
@@ -150,7 +150,7 @@ def key_action_line(p: Page, s: str) -> None:
         if _row_plain(p, ka, " ".join(cells) if cells else s):
             return
         if KA_NUMBER.match(s) is None:
-            p.diag("warning", "bad-key-action-row", f"cannot split key-action row: {s}")
+            p.diag("warning", "bad-key-action-row", f"cannot split key-action row: {quote(s)}")
             ka.comments = s
             return
     text = " ".join(c for c in cells if c) if cells else s
@@ -192,7 +192,7 @@ def _stamp(p: Page, s: str) -> None:
         ka.added = nv.day(added[1]) if added else None
         ka.last_updated = nv.day(updated[1]) if updated else None
     else:
-        p.diag("warning", "bad-stamp", f"cannot read the key-action stamp: {s}")
+        p.diag("warning", "bad-stamp", f"cannot read the key-action stamp: {quote(s)}")
     if not lines:
         p.diag("warning", "key-action-without-text", "an [Added: ...] stamp with no key-action text above it")
     current.actions.append(ka)
@@ -238,7 +238,7 @@ def _status(p: Page, ka: ActionBuf, rest: str) -> str:
     u = UNKNOWN_STATUS.match(rest)
     if u:
         ka.status = u[1]
-        p.diag("warning", "unknown-status", f"unknown key-action status {u[1]!r} kept as written")
+        p.diag("warning", "unknown-status", f"unknown key-action status {quoted(u[1])} kept as written")
         return u[2]
     return rest
 
@@ -298,7 +298,7 @@ def _row_cells(p: Page, ka: ActionBuf, cells: list[str]) -> bool:
     if status:
         rest = _status(p, ka, status)
         if rest:
-            p.diag("warning", "unknown-status", f"unexpected text after status: {rest!r}")
+            p.diag("warning", "unknown-status", f"unexpected text after status: {quoted(rest)}")
     _tail(ka, " ".join(c for c in cells[due_at + 2 :] if c))
     ka.has_row = True
     return True
