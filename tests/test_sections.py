@@ -354,6 +354,31 @@ def test_plan_page() -> None:
     assert rows == [11, 13, 14]
 
 
+@pytest.mark.parametrize(
+    ("value", "filename", "note"),
+    [
+        # No note: the value is the file name, whole, and nothing goes to extra.
+        ("DPDCPMDV4_Evaluation Plan.pdf", "DPDCPMDV4_Evaluation Plan.pdf", None),
+        ("Plan (2022-2026).pdf", "Plan (2022-2026).pdf", None),
+        # A note before the file: the file is the document, the whole value kept in extra.
+        (
+            "(signed) DPDCPMDV4_Evaluation Plan.pdf",
+            "DPDCPMDV4_Evaluation Plan.pdf",
+            "(signed) DPDCPMDV4_Evaluation Plan.pdf",
+        ),
+    ],
+)
+def test_plan_document_name_with_and_without_a_note(value: str, filename: str, note: str | None) -> None:
+    ev = parse_text(
+        "Evaluation Plan of 2022-2026\nPlan Belize (2022-2026)\nCommissioning Unit:\nViet Nam\n"
+        f"Plan Document:\n{value}\n" + FOOTER
+    )
+    assert ev.kind == "plan"
+    assert [(d.filename, d.type) for d in ev.documents] == [(filename, "plan")]
+    assert ev.metadata.extra.get("Plan Document") == note
+    assert [d.code for d in ev.diagnostics if d.severity != "info"] == []
+
+
 def test_cut_label_value_is_not_invented() -> None:
     ev = parse_text("Title T\nStatus: Completed\nCountries: HONDURA\n")
     assert ev.truncated is True
