@@ -192,6 +192,11 @@ def test_comma_inside_a_name_is_not_a_separator() -> None:
         ("KENYA", "KEN"),
     ]
     assert split("CAMEROON, CHAD") == [("CAMEROON", "CMR"), ("CHAD", "TCD")]
+    # The inverted form holds with no space after the comma too.
+    assert split("TANZANIA,UNITED REPUBLIC OF; KENYA") == [
+        ("TANZANIA,UNITED REPUBLIC OF", "TZA"),
+        ("KENYA", "KEN"),
+    ]
 
 
 def test_names_are_returned_as_written() -> None:
@@ -270,6 +275,15 @@ def test_iso3(name: str, code: str) -> None:
 @pytest.mark.parametrize("name", ["KOSOVO", "GLOBAL", "REGIONAL", "HONDURA", "", "National"])
 def test_iso3_none(name: str) -> None:
     assert iso3(name) is None
+
+
+def test_inverted_names_need_a_known_country_and_a_state_form() -> None:
+    # The qualifier is what follows the last comma: the name before it may have its own.
+    assert iso3("CONGO, DEMOCRATIC REPUBLIC OF, THE") == "COD"
+    # A country, then a word that is no state form: not that country.
+    assert (iso3("NIGER, DELTA"), is_country("NIGER, DELTA")) == (None, False)
+    # A list is not one name.
+    assert (iso3("GHANA, TOGO, BENIN"), is_country("GHANA, TOGO, BENIN")) == (None, False)
 
 
 def test_is_country() -> None:
