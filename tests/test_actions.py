@@ -374,7 +374,7 @@ def test_table_colours_overdue_rows_red_and_the_responsible_dim() -> None:
     from rich.console import Console
 
     out = io.StringIO()
-    console = Console(file=out, width=80, color_system="standard", force_terminal=True)
+    console = Console(file=out, width=80, color_system="standard", force_terminal=True, no_color=False)
     render_table(flatten([mixed()], AS_OF), console, AS_OF)
     bold, red, dim, dim_red = ["1"], ["31"], ["2"], ["2;31"]
     assert styled_lines(out.getvalue()) == [
