@@ -181,7 +181,9 @@ def yes_no(raw: str | None) -> bool | None:
     """``Yes``/``No`` (also ``Yes (Partial)``, ``Sí``, ``Oui``) -> bool; else ``None``."""
     if not raw:
         return None
-    w = raw.strip().split(" ", 1)[0].lower()
+    # Any whitespace ends the word: a tab or a no-break space before "(Partial)" as well.
+    words = raw.split(None, 1)
+    w = words[0].lower() if words else ""
     if w in ("yes", "sí", "si", "oui", "sim", "true"):
         return True
     if w in ("no", "non", "não", "nao", "false"):
