@@ -179,11 +179,10 @@ def money(raw: str | None) -> int | float | None:
 
 def yes_no(raw: str | None) -> bool | None:
     """``Yes``/``No`` (also ``Yes (Partial)``, ``Sí``, ``Oui``) -> bool; else ``None``."""
-    if not raw:
+    if not raw or raw.isspace():
         return None
     # Any whitespace ends the word: a tab or a no-break space before "(Partial)" as well.
-    words = raw.split(None, 1)
-    w = words[0].lower() if words else ""
+    w = raw.split(None, 1)[0].lower()
     if w in ("yes", "sí", "si", "oui", "sim", "true"):
         return True
     if w in ("no", "non", "não", "nao", "false"):
