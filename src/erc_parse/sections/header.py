@@ -69,7 +69,7 @@ def _header_label(s: str) -> tuple[str, str] | None:
 
 def _new_header_label(s: str) -> bool:
     """A bare label of the newer layout's header (`Evaluation Plan`, `Status`), alone on its line."""
-    hit = metadata.NEW_LAYOUT_LABELS.get(norm_label(s))
+    hit = metadata.bare_label(s)
     return hit is not None and hit[0] in HEADER_FIELDS
 
 
@@ -90,22 +90,21 @@ def header(p: Page, s: str) -> State | None:
     if dash and not meta.header_bullets and _header_label(s[2:]):
         meta.header_bullets = True  # `- Evaluation Plan:` / `- 2017-2022, RBEC`: a header written as bullets
     line = s[2:] if dash and (p.layout == "table" or meta.header_bullets) else s
-    m = split_label(line)  # the line's one split, for every test below
-    if not dash and m is not None and m[1].strip():
-        hit = metadata.lookup(m[0])
-        if hit is not None and hit[0] != "justification":
-            # Management-response pages: `Commissioning Unit: Chile` after the title.
-            metadata.details(p, s)
-            return State.DETAILS
+    m = split_label(line)  # the line's one split and its label's one lookup, for every test below
+    hit = metadata.lookup(m[0]) if m is not None else None
+    valued = m is not None and m[1].strip() != ""
+    if not dash and valued and hit is not None and hit[0] != "justification":
+        # Management-response pages: `Commissioning Unit: Chile` after the title.
+        metadata.details(p, s)
+        return State.DETAILS
     if s in CHROME:
         metadata.close_pending(p)
         return State.SUMMARY if s == "Share" else None
-    hit = _header_hit(m)
-    if hit is not None:
+    if hit is not None and not valued and hit[0] in _HEADER_LABEL_FIELDS:
         metadata.close_pending(p)
         meta.pending = Pending(hit[0], hit[1], p.ln, line.rstrip(": "), header=True)
         return None
-    if m and norm_label(m[0]) == "justification":
+    if m is not None and hit is not None and hit[0] == "justification":
         metadata.close_pending(p)
         meta.pending = Pending("justification", "para", p.ln, "Justification", [m[1].strip()], header=True)
         return None
@@ -205,7 +204,7 @@ def new_header(p: Page, s: str) -> State | None:
         metadata.close_pending(p)
         meta.pending = Pending("justification", "para", p.ln, "Justification", [lab[1].strip()])
         return None
-    hit = metadata.NEW_LAYOUT_LABELS.get(norm_label(s))
+    hit = metadata.bare_label(s)
     if hit is not None:
         metadata.close_pending(p)
         # Only the header fields are compared with the details later; any other label

@@ -88,6 +88,16 @@ NEW_LAYOUT_LABELS: dict[str, tuple[str, str]] = {
 }
 LABELS = {norm_label(k): v for k, v in LABELS.items()}
 NEW_LAYOUT_LABELS = {norm_label(k): v for k, v in NEW_LAYOUT_LABELS.items()}
+# A line twice as long as the longest label (give or take spaces) is prose: most lines
+# of a summary or a narrative are far longer, and not worth normalising.
+_BARE_LONGEST = 2 * max(len(k) for k in NEW_LAYOUT_LABELS)
+
+
+def bare_label(s: str) -> tuple[str, str] | None:
+    """(field, kind) of a newer-layout label alone on its line (`Evaluation Plan`), or None."""
+    if len(s) > _BARE_LONGEST:
+        return None
+    return NEW_LAYOUT_LABELS.get(norm_label(s))
 
 
 def _lookup(label: str) -> tuple[str, str] | None:
@@ -398,7 +408,7 @@ def unit_from_plan(p: Page) -> None:
 def new_details(p: Page, s: str) -> None:
     """State NEW_DETAILS: `Label` on one line, its value on the next (newer site layout)."""
     meta = p.meta
-    hit = NEW_LAYOUT_LABELS.get(norm_label(s))
+    hit = bare_label(s)
     if hit is not None and not p.raw[:1].isspace():
         close_pending(p)
         meta.pending = Pending(hit[0], hit[1], p.ln, s)
