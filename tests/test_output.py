@@ -373,3 +373,27 @@ def test_an_empty_path_is_named(
     assert result.exit_code == 2
     assert result.stderr == "erc-parse: error: cannot write to an empty path\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--version",), ("schema",), ("summary", str(SAMPLE)), ("export", str(SAMPLE)), ("scorecard", str(SAMPLE))],
+)
+def test_full_standard_output_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
+    """`erc-parse ... > /dev/full`: the shell gave the path, so it is a user's error, not a bug."""
+    with open("/dev/full", "wb") as full:
+        done = _erc_parse(*args, stdout=full)
+    assert done.returncode == 2
+    assert done.stderr.decode() == "erc-parse: cannot write to standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [("--version",), ("export", str(SAMPLE))])
+def test_a_reader_that_left_gets_silence(args: tuple[str, ...]) -> None:
+    """`erc-parse ... | head`: no message to a pipe nobody reads, and no "Exception ignored"."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = _erc_parse(*args, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, b"")

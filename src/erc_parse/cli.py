@@ -28,6 +28,8 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperArgument, TyperCommand
 
+from erc_parse._script import stdout_failed
+
 if TYPE_CHECKING:
     import datetime as dt
     from types import ModuleType
@@ -946,15 +948,24 @@ def main() -> None:
     """The CLI (``erc_parse._script`` calls it for all but a bare ``--version``); the last guard
     against a traceback reaching a user."""
     try:
-        app(prog_name=PROG)
+        try:
+            app(prog_name=PROG)
+        finally:
+            sys.stdout.flush()  # a full disk behind `> file` shows here, not at the interpreter's exit
     except SystemExit:
         raise
+    except OSError as exc:
+        if exc.filename is not None:
+            _internal_error(exc)  # a path of ours that no command turned into a user error
+        stdout_failed(exc)  # a write error with no path: standard output (`> /dev/full`, `| head`)
     except Exception as exc:
-        if os.environ.get("ERC_PARSE_DEBUG"):
-            raise
-        message = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        typer.echo(
-            f"{PROG}: internal error: {message} (ERC_PARSE_DEBUG=1 shows the traceback)",
-            err=True,
-        )
-        sys.exit(EXIT_INPUT)
+        _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    """A bug: one line, and the way to see more."""
+    if os.environ.get("ERC_PARSE_DEBUG"):
+        raise exc
+    message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    typer.echo(f"{PROG}: internal error: {message} (ERC_PARSE_DEBUG=1 shows the traceback)", err=True)
+    sys.exit(EXIT_INPUT)
