@@ -377,7 +377,13 @@ def test_an_empty_path_is_named(
 
 @pytest.mark.parametrize(
     "args",
-    [("--version",), ("schema",), ("summary", str(SAMPLE)), ("export", str(SAMPLE)), ("scorecard", str(SAMPLE))],
+    [
+        ("--version",),
+        ("schema",),
+        ("summary", str(SAMPLE)),
+        ("export", str(SAMPLE)),
+        ("scorecard", str(SAMPLE)),
+    ],
 )
 def test_full_standard_output_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
     """`erc-parse ... > /dev/full`: the shell gave the path, so it is a user's error, not a bug."""
