@@ -13,21 +13,21 @@ from typing import NoReturn
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--version"]:
-        from erc_parse import __version__
+    try:
+        if sys.argv[1:] == ["--version"]:
+            from erc_parse import __version__
 
-        try:
             sys.stdout.write(f"erc-parse {__version__}\n")
             sys.stdout.flush()
-        except OSError as exc:
-            stdout_failed(exc)
-        return
-    from erc_parse.cli import main as cli_main
+            return
+        from erc_parse.cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except OSError as exc:  # `cli.main` passes on only standard output's own errors
+        _stdout_failed(exc)
 
 
-def stdout_failed(exc: OSError) -> NoReturn:
+def _stdout_failed(exc: OSError) -> NoReturn:
     """Standard output refused a write: one line and exit 2, or, for a reader that left
     (`| head`), nothing and exit 1, as click does when the pipe closes inside a command."""
     if not isinstance(exc, BrokenPipeError):

@@ -28,8 +28,6 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperArgument, TyperCommand
 
-from erc_parse._script import stdout_failed
-
 if TYPE_CHECKING:
     import datetime as dt
     from types import ModuleType
@@ -946,7 +944,8 @@ def diff(
 
 def main() -> None:
     """The CLI (``erc_parse._script`` calls it for all but a bare ``--version``); the last guard
-    against a traceback reaching a user."""
+    against a traceback reaching a user, with the console script, which reports what
+    standard output itself refused."""
     try:
         try:
             app(prog_name=PROG)
@@ -957,7 +956,7 @@ def main() -> None:
     except OSError as exc:
         if exc.filename is not None:
             _internal_error(exc)  # a path of ours that no command turned into a user error
-        stdout_failed(exc)  # a write error with no path: standard output (`> /dev/full`, `| head`)
+        raise  # a write error with no path, standard output's: the console script reports it
     except Exception as exc:
         _internal_error(exc)
 
