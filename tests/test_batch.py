@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -335,10 +336,36 @@ def test_a_killed_run_leaves_staging_that_the_next_run_removes(tree: Path, tmp_p
         stale = [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
         assert len(stale) == 1 and stale[0].is_dir()
         assert stale[0].name.startswith(f"{STAGING_PREFIX}{killed.pid}-")
+        _workers_end_with_their_parent(killed.pid)
         _next_run_removes_it(tree, out, jobs)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(killed.pid, signal.SIGKILL)
+
+
+def _workers_end_with_their_parent(session: int) -> None:
+    """The pool's workers do not outlive a parent killed outright: none is left in its session.
+
+    A parent killed by SIGKILL runs no clean-up; the workers end because each closed its
+    copy of the work queue's write end, so the parent's death is the queue's end of file.
+    """
+    deadline = time.monotonic() + 30
+    while _alive_in_group(session):
+        assert time.monotonic() < deadline, "pool workers outlived their killed parent"
+        time.sleep(0.05)
+
+
+def _alive_in_group(group: int) -> int:
+    """Processes of this process group that are not zombies (an init that does not reap
+    its adopted children, as in some containers, leaves those behind)."""
+    alive = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        alive += int(fields[2]) == group and fields[0] != "Z"
+    return alive
 
 
 def _next_run_removes_it(tree: Path, out: Path, jobs: str) -> None:
