@@ -182,6 +182,32 @@ def test_summary_of_a_folder_names_the_folder_once(in_repo: None) -> None:
     assert out.endswith("  Pages        4: 4 plan\n  Evaluations  0\n  Key actions  none\n")
 
 
+@pytest.mark.parametrize(
+    ("columns", "heads"),
+    [
+        (60, ["File", "Kind", "Completed", "Actions", "Overdue", "No…"]),  # narrower than the short columns
+        (80, ["File", "Kind", "Completed", "Actions", "Overdue", "Notes"]),
+        (85, ["File", "Kind", "Completed", "Actions", "Overdue", "Notes", "Title"]),
+        (120, ["File", "Kind", "Completed", "Actions", "Overdue", "Notes", "Unit", "Title"]),
+    ],
+)
+def test_summary_page_lines_never_wrap(in_repo: None, columns: int, heads: list[str]) -> None:
+    """A page is one line at any width: the unit, then the title, give way where they cannot fit."""
+    out = run(
+        "summary", "tests/fixtures/corpus", "--as-of", "2021-06-30", env={"COLUMNS": str(columns)}
+    ).stdout
+    lines = out.split("\n\nTotals")[0].splitlines()
+    assert lines[1].split() == heads
+    pages = lines[3:]
+    assert len(pages) == 107 and all(
+        line.startswith(("…", "evaluations/", "managementresponses/", "plans/")) for line in pages
+    )
+    assert max(len(line) for line in lines) <= columns
+    row = next(line for line in pages if "9782.txt" in line)
+    assert row.split()[1:6] == ["response", "2019-01", "3", "0", "cut"]
+    assert row.startswith("managementresponses/9782.txt ") == (columns >= 120)
+
+
 def test_summary_counts_key_actions_no_longer_applicable_apart(in_repo: None) -> None:
     out = run("summary", "tests/fixtures/corpus/managementresponses", "--as-of", "2021-06-30").stdout
     assert "  Implemented   59.5% (22 completed of 37; 1 No Longer Applicable left out)\n" in out

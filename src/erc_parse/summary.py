@@ -275,6 +275,8 @@ def common_folder(paths: Iterable[str | None]) -> str:
 
 
 _PAGE_HEADS = ("File", "Kind", "Completed", "Actions", "Overdue", "Notes", "Unit", "Title")
+# The columns that share what the others leave (file, unit, title), and their least width.
+_LEAST = {0: 14, 6: 5, 7: 8}
 _GAP = "  "
 
 
@@ -290,27 +292,36 @@ def _fit(text: str, width: int, *, keep_end: bool = False) -> str:
 def page_lines(rows: Sequence[tuple[str, ...]], width: int) -> list[str]:
     """The header and one line per page, laid out in ``width`` columns (no trailing spaces).
 
-    The short columns keep their width; file, unit and title share what is left, and
-    give way in that order of priority: a file name is cut at its start, since its end
-    is what tells two pages apart.
+    The short columns keep their width; file, unit and title share what is left, each
+    at no less than its minimum. Where that does not fit, the unit and then the title
+    are left out, so that a page never takes two lines (an 80-column terminal shows
+    file, kind, completion, actions, overdue and notes). A file name is cut at its
+    start, since its end is what tells two pages apart.
     """
     table = [_PAGE_HEADS, *rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(_PAGE_HEADS))]
-    fixed = sum(widths[1:6]) + len(_GAP) * (len(_PAGE_HEADS) - 1)
-    rest = max(width - fixed, 0)
-    widths[0] = min(widths[0], max(14, rest // 2))
-    widths[6] = min(widths[6], max(5, (rest - widths[0]) // 3))
-    widths[7] = min(widths[7], max(8, rest - widths[0] - widths[6]))
+    natural = [max(len(r[i]) for r in table) for i in range(len(_PAGE_HEADS))]
+    shown = list(range(len(_PAGE_HEADS)))
+    while True:
+        flexible = [i for i in shown if i in _LEAST]
+        rest = width - sum(natural[i] for i in shown if i not in _LEAST) - len(_GAP) * (len(shown) - 1)
+        if sum(_LEAST[i] for i in flexible) <= rest or flexible == [0]:
+            break
+        shown.remove(6 if 6 in shown else 7)  # the unit gives way first, then the title
+    widths = dict.fromkeys(shown, 0) | {i: natural[i] for i in shown if i not in _LEAST}
+    widths[0] = min(natural[0], max(_LEAST[0], rest // 2 if len(flexible) > 1 else rest))
+    if 6 in shown:
+        widths[6] = min(natural[6], max(_LEAST[6], (rest - widths[0]) // 3))
+    if 7 in shown:
+        widths[7] = min(natural[7], max(_LEAST[7], rest - widths[0] - widths.get(6, 0)))
     right = (3, 4)
     lines = []
     for n, r in enumerate(table):
-        cells = [_fit(c, widths[i], keep_end=i == 0) for i, c in enumerate(r)]
-        line = _GAP.join(
-            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)
-        )
-        lines.append(line.rstrip())
+        cells = [_fit(r[i], widths[i], keep_end=i == 0) for i in shown]
+        pairs = zip(shown, cells, strict=True)
+        line = _GAP.join(c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in pairs)
+        lines.append(_fit(line.rstrip(), width))  # (narrower than the short columns: cut)
         if n == 0:
-            lines.append("─" * min(width, sum(widths) + len(_GAP) * (len(widths) - 1)))
+            lines.append("─" * min(width, sum(widths.values()) + len(_GAP) * (len(shown) - 1)))
     return lines
 
 
