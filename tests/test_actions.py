@@ -245,7 +245,7 @@ def rendered(rows: list[ActionRow], width: int = 80) -> str:
 
     out = io.StringIO()
     render_table(rows, Console(file=out, width=width, color_system=None, highlight=False), AS_OF)
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+    return out.getvalue()  # as a pipe gets it: no trailing spaces either
 
 
 def test_table_at_80_columns_wraps_the_action_text_and_shows_every_field() -> None:

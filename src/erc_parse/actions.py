@@ -159,12 +159,14 @@ def render_table(rows: Sequence[ActionRow], console: Console, as_of: dt.date) ->
     from rich.table import Table
     from rich.text import Text
 
+    from erc_parse.terminal import emit
+
     groups: dict[str, list[ActionRow]] = {}
     for row in rows:
         groups.setdefault(row.evaluation_id, []).append(row)
     for i, group in enumerate(groups.values()):
         if i:
-            console.print()
+            emit(console, Text(""))
         table = Table(
             title=Text(group[0].evaluation, style="bold"),
             title_justify="left",
@@ -196,7 +198,7 @@ def render_table(rows: Sequence[ActionRow], console: Console, as_of: dt.date) ->
                 text,
                 style="red" if r.overdue else None,
             )
-        console.print(table)
+        emit(console, table)
     late = sum(r.overdue for r in rows)
     console.print(
         f"{len(rows)} key action{'s' if len(rows) != 1 else ''}, {late} overdue as of {as_of.isoformat()}",

@@ -389,7 +389,8 @@ def summary(
     out. (The full view judges Overdue-... statuses by their date, as `actions` does.)
     An input that cannot be read is reported and skipped (exit 2 at the end).
     """
-    from erc_parse.summary import emit, render, render_pages, render_totals
+    from erc_parse.summary import render, render_pages, render_totals
+    from erc_parse.terminal import emit
 
     day = _as_of(as_of)
     names = _inputs(paths)

@@ -137,7 +137,7 @@ def render_table(card: Scorecard, console: Console, *, unreadable: int = 0) -> N
     from rich.table import Table
     from rich.text import Text
 
-    from erc_parse.summary import emit
+    from erc_parse.terminal import emit
 
     rows = [*card.groups, ("Total", card.total)]
     for title, headers, cells_of in (

@@ -6,8 +6,8 @@ actions). Over many pages it becomes one line per page and a Totals block, whose
 figures are the scorecard's (:mod:`erc_parse.portfolio`). It draws with rich, which
 already honours ``NO_COLOR`` and drops styling when the output is not a terminal; page
 text is always wrapped in ``Text`` so that brackets in it (``[Added: 2018/11/23]``) are
-never taken for rich markup. Off a terminal, lines lose the padding rich gives them, so
-piped output has no trailing spaces.
+never taken for rich markup. Everything prints through ``terminal.emit``, so piped
+output has no trailing spaces.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from erc_parse.terminal import emit
+
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from erc_parse.models import Evaluation
     from erc_parse.portfolio import Facts, Portfolio, Scorecard
 
-__all__ = ["emit", "render", "render_pages", "render_totals"]
+__all__ = ["render", "render_pages", "render_totals"]
 
 _BAR_WIDTH = 30
 _MAX_OVERDUE_SHOWN = 10
@@ -49,16 +51,6 @@ def _plural(n: int, word: str) -> str:
 def _command(*args: str) -> str:
     """A command line a reader can paste: paths with spaces or quotes are quoted."""
     return " ".join(["erc-parse", *(shlex.quote(a) for a in args)])
-
-
-def emit(console: Console, renderable: RenderableType) -> None:
-    """Print; off a terminal, without the trailing spaces rich pads lines with."""
-    if console.is_terminal:
-        console.print(renderable)
-        return
-    with console.capture() as captured:
-        console.print(renderable)
-    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def _units(ev: Evaluation) -> tuple[str, str] | None:
