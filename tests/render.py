@@ -75,6 +75,10 @@ def render(ev: Evaluation, rnd: random.Random) -> str:
     for mr in ev.management_responses:
         out += _response(mr, rnd)
     out += [""] + FOOTER
+    if rnd.random() < 0.1:
+        # Some tools that save a page as text indent every line (lynx by three spaces).
+        margin = rnd.choice(["   ", "  ", "\t"])
+        out = [margin + line if line else line for line in out]
     return "\n".join(out) + "\n"
 
 

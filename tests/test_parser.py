@@ -276,3 +276,23 @@ def test_the_due_month_search_is_the_plain_regex_on_every_corpus_line() -> None:
 @given(st_.text(alphabet=st_.sampled_from(["1", "2", "0", "/", " ", "a", "\u0663", "\n"]), max_size=24))
 def test_the_due_month_search_is_the_plain_regex_on_any_text(s: str) -> None:
     assert responses.split_due(s) == _plain_split_due(s)
+
+
+@pytest.mark.parametrize("margin", ["   ", "\t"])
+def test_a_dump_indented_as_a_whole_reads_as_without_its_margin(margin: str) -> None:
+    """lynx and other tools indent every line; anchors and bullets are read from the page's margin."""
+    for path in [SAMPLE, *CORPUS_FILES]:
+        text = path.read_text(encoding="utf-8")
+        indented = "\n".join(margin + line if line.strip() else line for line in text.split("\n"))
+        plain, got = parse_text(text), parse_text(indented)
+        assert got.model_dump(exclude={"source"}) == plain.model_dump(exclude={"source"}), path.name
+
+
+def test_a_margin_is_what_every_non_blank_line_shares() -> None:
+    strip = parser._without_margin
+    assert strip(["  a", "", "    b", "  c"]) == ["a", "", "  b", "c"]  # deeper lines keep the rest
+    assert strip(["a", "  b"]) == ["a", "  b"]  # one line at the first column: no margin
+    assert strip(["\t a", "\t b"]) == ["a", "b"]
+    assert strip(["  a", " \tb"]) == [" a", "\tb"]  # the shared part only
+    assert strip(["  a", " ", "  b"]) == ["a", " ", "b"]  # blank lines do not count
+    assert strip(["", "   "]) == ["", "   "]

@@ -47,6 +47,7 @@ first, and the handlers use the cells where the plain rendering has none.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -258,7 +259,7 @@ def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> E
     """Parse one dump. Never raises: an internal error becomes an `error` diagnostic."""
     p = Page()
     text = _replace_surrogates(p, text)
-    lines = split_lines(text)
+    lines = _without_margin(split_lines(text))
     try:
         _prepare(p, text, lines)
         _run(p, lines)
@@ -368,6 +369,30 @@ def _replace_surrogates(p: Page, text: str) -> str:
     line = text.count("\n", 0, m.start()) + 1 if "\r" not in text else len(split_lines(text[: m.end()]))
     p.diag("warning", "bad-characters", "lone surrogate code points replaced with U+FFFD", line)
     return _SURROGATE.sub("\ufffd", text)
+
+
+def _without_margin(lines: list[str]) -> list[str]:
+    """The lines with the indentation they all share removed (most dumps have none).
+
+    Some tools that save a page as text indent every line (lynx, for one, by three
+    spaces). Anchors are read at the page's first column and bullets by their indent,
+    both relative to the page's own left margin: an indented dump is read as the same
+    dump without the margin, line for line.
+    """
+    margin: str | None = None
+    for line in lines:
+        if not line or line.isspace():
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        if not indent:
+            return lines  # (most dumps: their first line starts at the first column)
+        margin = indent if margin is None else os.path.commonprefix([margin, indent])
+        if not margin:
+            return lines
+    if not margin:
+        return lines
+    cut = len(margin)
+    return [line[cut:] if line.startswith(margin) else line for line in lines]
 
 
 _FOOTER_LINES = ("Latest Evaluations", "Contact us")
