@@ -267,8 +267,9 @@ def common_folder(paths: Iterable[str | None]) -> str:
 
 
 _PAGE_HEADS = ("File", "Kind", "Completed", "Actions", "Overdue", "Notes", "Unit", "Title")
-# The columns that share what the others leave (file, unit, title), and their least width.
-_LEAST = {0: 14, 6: 5, 7: 8}
+_FILE, _UNIT, _TITLE = 0, 6, 7
+# The columns that share what the others leave, and their least width.
+_LEAST = {_FILE: 14, _UNIT: 5, _TITLE: 8}
 _GAP = "  "
 
 
@@ -296,19 +297,20 @@ def page_lines(rows: Sequence[tuple[str, ...]], width: int) -> list[str]:
     while True:
         flexible = [i for i in shown if i in _LEAST]
         rest = width - sum(natural[i] for i in shown if i not in _LEAST) - len(_GAP) * (len(shown) - 1)
-        if sum(_LEAST[i] for i in flexible) <= rest or flexible == [0]:
+        if sum(_LEAST[i] for i in flexible) <= rest or flexible == [_FILE]:
             break
-        shown.remove(6 if 6 in shown else 7)  # the unit gives way first, then the title
-    widths = dict.fromkeys(shown, 0) | {i: natural[i] for i in shown if i not in _LEAST}
-    widths[0] = min(natural[0], max(_LEAST[0], rest // 2 if len(flexible) > 1 else rest))
-    if 6 in shown:
-        widths[6] = min(natural[6], max(_LEAST[6], (rest - widths[0]) // 3))
-    if 7 in shown:
-        widths[7] = min(natural[7], max(_LEAST[7], rest - widths[0] - widths.get(6, 0)))
+        shown.remove(_UNIT if _UNIT in shown else _TITLE)  # the unit gives way first, then the title
+    widths = {i: natural[i] for i in shown}
+    widths[_FILE] = min(natural[_FILE], max(_LEAST[_FILE], rest // 2 if len(flexible) > 1 else rest))
+    if _UNIT in shown:
+        widths[_UNIT] = min(natural[_UNIT], max(_LEAST[_UNIT], (rest - widths[_FILE]) // 3))
+    if _TITLE in shown:
+        left = rest - widths[_FILE] - widths.get(_UNIT, 0)
+        widths[_TITLE] = min(natural[_TITLE], max(_LEAST[_TITLE], left))
     right = (3, 4)
     lines = []
     for n, r in enumerate(table):
-        cells = [_fit(r[i], widths[i], keep_end=i == 0) for i in shown]
+        cells = [_fit(r[i], widths[i], keep_end=i == _FILE) for i in shown]
         pairs = zip(shown, cells, strict=True)
         line = _GAP.join(c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in pairs)
         lines.append(_fit(line.rstrip(), width))  # (narrower than the short columns: cut)
