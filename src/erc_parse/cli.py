@@ -217,6 +217,13 @@ def _console(*, stderr: bool = False) -> "Console":
     return Console(stderr=stderr, highlight=False)
 
 
+def _json(value: Any) -> str:
+    """The JSON every command prints: indented, non-ASCII kept, a value JSON lacks as text."""
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
 def _as_of(text: str | None) -> "dt.date":
     from erc_parse.actions import parse_as_of
 
@@ -670,10 +677,7 @@ def actions(
         return
     with _output(output) as out:
         if fmt is ActionsFormat.json:
-            import json
-
-            out.write(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
-            out.write("\n")
+            out.write(_json([r.as_dict() for r in rows]))
         else:
             from erc_parse.actions import ActionRow
             from erc_parse.export.csvout import write_rows
@@ -746,9 +750,7 @@ def scorecard(
     else:
         with _output(output) as out:
             if fmt is ScorecardFormat.json:
-                import json
-
-                out.write(json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n")
+                out.write(_json(card.as_dict()))
             else:
                 write_csv(card, out)
         for line in notes(card, unreadable=len(failed)):
@@ -811,8 +813,6 @@ def report(
 @app.command(cls=_Command)
 def schema(output: Output = None) -> None:
     """Print the JSON Schema of the export (what `export --format json` emits)."""
-    import json
-
     from erc_parse.models import Evaluation
 
     doc = {
@@ -820,8 +820,7 @@ def schema(output: Output = None) -> None:
         **Evaluation.model_json_schema(mode="serialization"),
     }
     with _output(output) as out:
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False))
-        out.write("\n")
+        out.write(_json(doc))
 
 
 @app.command(cls=_Command)
@@ -851,9 +850,7 @@ def search(
         message = " ".join(str(exc).split()) or type(exc).__name__
         _fail(message if isinstance(exc, ValueError) else f"search failed: {message}")
     if fmt is SearchFormat.json:
-        import json
-
-        sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(_json(hits))
         return
     if not hits:
         _note("no matches")
@@ -884,8 +881,6 @@ def datasette(
     """Print Datasette metadata for DB: canned queries (overdue key actions and implementation rate
     by unit, recommendations and responses mentioning a word)."""
     _sqlite("open_database")
-    import json
-
     from erc_parse.export.datasette import metadata
 
     try:
@@ -893,8 +888,7 @@ def datasette(
     except ValueError as exc:
         _fail(str(exc))
     with _output(output) as out:
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False))
-        out.write("\n")
+        out.write(_json(doc))
 
 
 @app.command(cls=_Command)
