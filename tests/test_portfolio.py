@@ -19,6 +19,7 @@ from fractions import Fraction
 import pytest
 
 from erc_parse import parse_file
+from erc_parse.actions import norm_status
 from erc_parse.models import Evaluation
 from erc_parse.portfolio import (
     BY,
@@ -45,7 +46,6 @@ from erc_parse.portfolio import (
     mean,
     merge,
     most_overdue,
-    norm_status,
     on_time,
     overdue_by_lateness,
     pct,

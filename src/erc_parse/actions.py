@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 __all__ = [
     "CLOSED_STATUSES",
     "ActionRow",
+    "days_overdue",
     "due_date",
     "flatten",
     "label",
+    "norm_status",
     "parse_as_of",
     "render_table",
 ]
@@ -65,7 +67,8 @@ class ActionRow:
         return asdict(self)
 
 
-def _norm(status: str | None) -> str:
+def norm_status(status: str | None) -> str:
+    """A status compared as a reader compares it: case and spacing ignored."""
     return " ".join((status or "").split()).casefold()
 
 
@@ -78,6 +81,15 @@ def due_date(month: str | None) -> dt.date | None:
         return dt.date(year, mon, calendar.monthrange(year, mon)[1])
     except (ValueError, IndexError):
         return None
+
+
+def days_overdue(due: str | None, status: str | None, as_of: dt.date) -> int | None:
+    """Days from the last day of the due month to ``as_of``, for an action that is not closed
+    and whose due month has ended; ``None`` otherwise (the rule of this module's docstring)."""
+    deadline = due_date(due)
+    if deadline is None or deadline >= as_of or norm_status(status) in CLOSED_STATUSES:
+        return None
+    return (as_of - deadline).days
 
 
 def label(ev: Evaluation) -> str:
@@ -117,18 +129,16 @@ def flatten(
     """
     from erc_parse.export import evaluation_id
 
-    wanted = {_norm(s) for s in statuses} if statuses else None
+    wanted = {norm_status(s) for s in statuses} if statuses else None
     out: list[ActionRow] = []
     for ev in evaluations:
         name = label(ev)
         eid = evaluation_id(ev)
         for mr, ka in ev.key_actions():
-            status = _norm(ka.status)
-            if wanted is not None and status not in wanted:
+            if wanted is not None and norm_status(ka.status) not in wanted:
                 continue
-            deadline = due_date(ka.due)
-            late = deadline is not None and deadline < as_of and status not in CLOSED_STATUSES
-            if overdue_only and not late:
+            late = days_overdue(ka.due, ka.status, as_of)
+            if overdue_only and late is None:
                 continue
             out.append(
                 ActionRow(
@@ -141,8 +151,8 @@ def flatten(
                     responsible=ka.responsible,
                     due=ka.due,
                     status=ka.status,
-                    overdue=late,
-                    days_overdue=(as_of - deadline).days if late and deadline else None,
+                    overdue=late is not None,
+                    days_overdue=late,
                 )
             )
     return out

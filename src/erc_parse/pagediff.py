@@ -55,6 +55,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
+from erc_parse.actions import days_overdue, norm_status
+
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
 
@@ -297,18 +299,9 @@ def _same(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-def _norm_status(status: Any) -> str:
-    return _ws(_s(status)).casefold()
-
-
 def _overdue_days(action: Mapping[str, Any], as_of: dt.date) -> int | None:
     """Days overdue as of ``as_of`` by the rule of ``erc_parse.actions``; ``None`` if not overdue."""
-    from erc_parse.actions import CLOSED_STATUSES, due_date
-
-    deadline = due_date(action.get("due"))
-    if deadline is None or deadline >= as_of or _norm_status(action.get("status")) in CLOSED_STATUSES:
-        return None
-    return (as_of - deadline).days
+    return days_overdue(action.get("due"), action.get("status"), as_of)
 
 
 class _Walk:
@@ -401,7 +394,7 @@ class _Walk:
             }
 
         if old is not None:
-            if _norm_status(old.get("status")) != _norm_status(new.get("status")):
+            if norm_status(old.get("status")) != norm_status(new.get("status")):
                 self.highlights.append(note("status", old.get("status"), new.get("status")))
             was_due, now_due = old.get("due"), new.get("due")
             if was_due and now_due and now_due > was_due:

@@ -65,7 +65,7 @@ from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
-from erc_parse.actions import due_date
+from erc_parse.actions import CLOSED_STATUSES, due_date, norm_status
 
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
@@ -108,11 +108,6 @@ GREEN, YELLOW = 90, 75
 NO_STATUS = "(no status)"
 
 Action = tuple[str | None, str | None]  # (due month YYYY-MM, status as the page writes it)
-
-
-def norm_status(status: str | None) -> str:
-    """A status compared as a reader compares it: case and spacing ignored."""
-    return " ".join((status or "").split()).casefold()
 
 
 # --- one page, reduced ---------------------------------------------------------------------
@@ -263,7 +258,7 @@ def on_time(completion: str | None, planned_end: str | None) -> bool:
 def is_overdue(due: str | None, status: str | None, as_of: dt.date) -> bool:
     """Not completed, and past the last day of the due month or marked ``Overdue-...``."""
     s = norm_status(status)
-    if s in ("completed", "no longer applicable"):
+    if s in CLOSED_STATUSES:
         return False
     if s.startswith("overdue"):
         return True
