@@ -1,6 +1,6 @@
 """The state machine: one pass over the lines, one named state per section of the page.
 
-Each line is first checked against the *anchors*, the lines that open a section
+Each line is first looked up among the *anchors*, the lines that open a section
 wherever they stand (`Lessons`, `1. Recommendation:`, `Key Actions:`, the documents
 header, ...). ``ANCHORS`` is the transition table: each row names the line's shape,
 the states it may fire from, the state it leads to and what else the line does. A line
@@ -202,30 +202,35 @@ ANCHORS: tuple[Anchor, ...] = (
 )
 
 
-class _Cheap(NamedTuple):
-    """The table's rows that may fire in one state, and the cheap tests made before them.
+class _Rows(NamedTuple):
+    """The table's rows that may fire in one state, compiled to find a line's row at once.
 
-    Most lines (prose and values) fail the tests: the exact lines of the anchors that have
-    them, and for the others the regex of their starts, tried only on lines whose first
-    character can begin one (``_ANCHOR_FIRST``, or a decimal digit).
+    A row with exact ``lines`` is found by the line itself (``by_line``); the others by
+    one regex of all their starts (``start``), whose named group (``a0``, ``a1``, ...:
+    the row's place in ``ANCHORS``) says which row matched (``by_group``). The starts
+    exclude one another, so the order of the table is kept (tests/test_parser.py
+    checks it). The regex is tried only on lines whose first character can begin a
+    start (``_ANCHOR_FIRST``, or a decimal digit): most lines, prose and values, cost
+    one dict look-up.
     """
 
-    lines: frozenset[str]
+    by_line: dict[str, Anchor]
     start: Callable[[str], re.Match[str] | None] | None
-    anchors: tuple[Anchor, ...]
+    by_group: dict[str, Anchor]
 
 
-def _cheap(state: State) -> _Cheap:
+def _rows(state: State) -> _Rows:
     anchors = tuple(a for a in ANCHORS if state in a.fires)
-    starts = [f"(?:{a.start})" for a in anchors if a.start]
-    return _Cheap(
-        frozenset().union(*(a.lines for a in anchors)),
-        re.compile("|".join(starts)).match if starts else None,
-        anchors,
+    by_group = {f"a{ANCHORS.index(a)}": a for a in anchors if a.start}
+    starts = "|".join(f"(?P<{name}>{a.start})" for name, a in by_group.items())
+    return _Rows(
+        {line: a for a in anchors for line in a.lines},
+        re.compile(starts).match if starts else None,
+        by_group,
     )
 
 
-CHEAP: dict[State, _Cheap] = {state: _cheap(state) for state in State}
+ROWS: dict[State, _Rows] = {state: _rows(state) for state in State}
 _ANCHOR_FIRST = frozenset("DTM•")
 
 HANDLERS: dict[State, Handler] = {
@@ -283,7 +288,7 @@ def _run(p: Page, lines: list[str]) -> None:
     first_chars = _ANCHOR_FIRST
     in_header = State.HEADER  # (an enum member is a slow attribute to look up in a loop)
     state = p.state
-    anchor_lines, anchor_start, anchors = CHEAP[state]
+    by_line, start, by_group = ROWS[state]
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s:
@@ -302,40 +307,37 @@ def _run(p: Page, lines: list[str]) -> None:
         p.raw = raw
         if table:
             p.cells = cells
-        first = s[0]
-        if s in anchor_lines or (
-            anchor_start is not None
-            and (first in first_chars or first.isdecimal())
-            and anchor_start(s) is not None
-        ):
-            anchor = _firing(p, anchors, s)
-            if anchor is not None:
-                if not (anchor.in_block and state in _BLOCK):
-                    _leave(p)
-                if anchor.action is not None:
-                    anchor.action(p, s)
-                state = p.state = anchor.goto
-                anchor_lines, anchor_start, anchors = CHEAP[state]
-                continue
+        anchor = by_line[s] if s in by_line else None  # (`in` costs less than a `get` call)
+        if anchor is None and start is not None and (s[0] in first_chars or s[0].isdecimal()):
+            m = start(s)
+            if m is not None:
+                anchor = by_group[m.lastgroup]  # type: ignore[index]
+        if anchor is not None and _fires(p, anchor, s):
+            if not (anchor.in_block and state in _BLOCK):
+                _leave(p)
+            if anchor.action is not None:
+                anchor.action(p, s)
+            state = p.state = anchor.goto
+            by_line, start, by_group = ROWS[state]
+            continue
         following = handlers[state](p, s)
         if following is not None:
             state = p.state = following
-            anchor_lines, anchor_start, anchors = CHEAP[state]
+            by_line, start, by_group = ROWS[state]
 
 
-def _firing(p: Page, anchors: tuple[Anchor, ...], s: str) -> Anchor | None:
-    """The first of the rows that may fire in this state that this line fires, if any.
+def _fires(p: Page, anchor: Anchor, s: str) -> bool:
+    """Whether the row whose shape this line has fires here.
 
     A section anchor starts at the first column: indented, `1. Recommendation: Accepted`
     is a line of the text it stands in (only the bullet blocks are indented by the portal).
     The footer starts where ``_prepare`` found it, at the page's end.
     """
-    indented = p.raw[0] in " \t"
-    at_end = 0 < p.footer_from <= p.ln
-    for anchor in anchors:
-        if (anchor.indented or not indented) and (at_end or not anchor.at_end) and anchor.takes(s, p.cells):
-            return anchor
-    return None
+    if p.raw[0] in " \t" and not anchor.indented:
+        return False
+    if anchor.at_end and not 0 < p.footer_from <= p.ln:
+        return False
+    return anchor.takes(s, p.cells)
 
 
 def _leave(p: Page) -> None:
