@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from erc_parse.models import Diagnostic, Document, Kind, Layout, Severity, construct
@@ -99,11 +100,11 @@ HeaderValue = tuple[str, Any]
 
 @dataclass(slots=True)
 class Meta:
-    fields: Values = field(default_factory=lambda: Values(""))
-    extra: Values = field(default_factory=lambda: Values("extra"))
+    fields: Values = field(default_factory=partial(Values, ""))
+    extra: Values = field(default_factory=partial(Values, "extra"))
     gef: Values | None = None  # only once the page says `GEF Evaluation: Yes`
     in_gef: bool = False  # inside the GEF block, where `Evaluation Type:` is the GEF review type
-    header: Values = field(default_factory=lambda: Values("header"))  # field -> HeaderValue
+    header: Values = field(default_factory=partial(Values, "header"))  # field -> HeaderValue
     pending: Pending | None = None
     title_seen: bool = False
     header_bullets: bool = False  # the header is written as bullets, `- Label:` / `- value`
