@@ -126,7 +126,9 @@ _DEFAULTS = (dt.datetime(1901, 1, 1), dt.datetime(1902, 2, 1))
 
 def _fallback_month(s: str) -> str | None:
     # Rare renderings only: dateutil is slow to import and too lenient for the hot path.
-    if not any(ch.isdigit() for ch in s) or len(s) > 40:
+    # The length first: a line of prose (a header label left empty) is read here too, and
+    # a generator over its every character cost more than the rest of the line's parse.
+    if len(s) > 40 or not any(ch.isdigit() for ch in s):
         return None
     from dateutil import parser as dateparser
 

@@ -147,7 +147,7 @@ def _prose_for(kind: str, line: str) -> bool:
     three words (`12/2018`, `28 Feb, 2022`, `Yes (Partial)`); a line its kind cannot read
     and longer than that is the page's text, not a value to report as unreadable.
     """
-    return kind in _TYPED and len(line.split()) > 4 and metadata.READERS[kind](line) is None
+    return kind in _TYPED and len(line.split(None, 4)) > 4 and metadata.READERS[kind](line) is None
 
 
 def keep(p: Page, field: str, kind: str, raw: str, line: int) -> None:
