@@ -49,6 +49,7 @@ VARIANTS = {
     "floor": "floor: `splitlines()` + `LINE.match` per line",
     "parse": "`parse_text`",
     "parse_json": "`parse_text` + `model_dump_json()`",
+    "parse_bytes": "`parse_text` + JSON as bytes (`jsonout.encode`, as `convert` writes)",
     "json": "`model_dump_json()` alone, of models already parsed",
     "cold": "`parse_text` + JSON, value caches emptied before every dump",
 }
@@ -269,6 +270,16 @@ def throughput(texts: list[str], rounds: int) -> dict[str, Any]:
             ev.model_dump_json()
 
     jobs = {"floor": floor, "parse": parse, "parse_json": parse_json, "json": json_only}
+    try:  # (older checkouts, compared with this bench, write the text of model_dump_json)
+        from erc_parse.export.jsonout import encode
+
+        def parse_bytes() -> None:
+            for text in texts:
+                encode(parse_text(text), indent=None)
+
+        jobs["parse_bytes"] = parse_bytes
+    except ImportError:
+        pass
     try:  # months, days and countries are cached per spelling; replicas hit those caches more often
         from erc_parse.normalize.values import clear_caches
 

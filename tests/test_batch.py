@@ -84,6 +84,22 @@ def test_all_good_is_exit_0_and_rerun_replaces(tmp_path: Path) -> None:
     assert (out / "6921.json").read_text("utf-8").startswith("{")
 
 
+def test_convert_writes_the_json_model_dump_json_gives(tmp_path: Path) -> None:
+    """convert writes the serializer's bytes as they come: the same text as ``model_dump_json``, byte for byte."""
+    src = tmp_path / "src"
+    files = {"sample.txt": ROOT / "samples" / "ilms-western-balkans-2018.txt"}
+    files |= {f"{p.parent.name}/{p.name}": p for p in sorted(CORPUS.glob("*/*.txt"))[::9]}
+    for rel, path in files.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, src / rel)
+    out = tmp_path / "out"
+    assert run("convert", src, "--out", out, "-j", "1").exit_code == 0
+    for rel in files:
+        written = (out / rel).with_suffix(".json").read_bytes()
+        assert written == (parse_file(src / rel).model_dump_json(indent=2) + "\n").encode("utf-8"), rel
+    assert "•".encode() in (out / "sample.json").read_bytes()  # non-ASCII text as UTF-8, not escaped
+
+
 def test_same_basename_from_two_places_does_not_collide(tmp_path: Path) -> None:
     a, b = GOOD["evaluations/9396.txt"], GOOD["managementresponses/9396.txt"]
     out = tmp_path / "out"

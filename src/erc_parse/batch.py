@@ -250,10 +250,11 @@ def _convert_one(
             _write_csv_folder(ev, target, staging)
         else:
             from erc_parse.export import atomic_open
+            from erc_parse.export.jsonout import encode
 
             with atomic_open(target, staging=staging) as fh:
-                fh.write(ev.model_dump_json(indent=2))
-                fh.write("\n")
+                fh.buffer.write(encode(ev, indent=2))  # the serializer's bytes, not decoded and encoded again
+                fh.buffer.write(b"\n")
     except OSError as exc:
         raise OutputError(output_error(target, exc)) from None
     except Exception as exc:  # a writer bug: this input fails, the batch goes on

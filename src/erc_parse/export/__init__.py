@@ -17,7 +17,7 @@ import secrets
 import stat
 from collections.abc import Iterator
 from types import ModuleType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
@@ -114,7 +114,9 @@ def evaluation_id(ev: Evaluation) -> str:
     """
     if ev.source.sha256:
         return ev.source.sha256
-    return hashlib.sha256(ev.model_dump_json().encode("utf-8")).hexdigest()
+    from erc_parse.export.jsonout import encode
+
+    return hashlib.sha256(encode(ev, indent=None)).hexdigest()
 
 
 def temp_path(path: str | os.PathLike[str], staging: str | None = None) -> str:
@@ -202,7 +204,7 @@ def _closing(fh: IO[str]) -> Iterator[None]:
 @contextlib.contextmanager
 def atomic_open(
     path: str | os.PathLike[str], *, newline: str | None = None, staging: str | None = None
-) -> Iterator[IO[str]]:
+) -> Iterator[TextIO]:
     """Open a UTF-8 text file whose content appears at ``path`` only if the block succeeds.
 
     Readers (and the user, after a crash or Ctrl-C) see either the old file or the
@@ -216,7 +218,7 @@ def atomic_open(
         # Append to a descriptor's file (its owner chose where writing starts); a FIFO or
         # a device has no content to keep, and "w" opens it as any program would.
         mode = "a" if os.path.isfile(target) else "w"
-        fh = open(target, mode, encoding="utf-8", newline=newline)
+        fh = cast(TextIO, open(target, mode, encoding="utf-8", newline=newline))  # (a text mode either way)
         with _closing(fh):
             yield fh
         return

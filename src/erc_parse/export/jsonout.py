@@ -13,12 +13,22 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
 
-__all__ = ["dumps", "write_json", "write_jsonl"]
+__all__ = ["dumps", "encode", "write_json", "write_jsonl"]
 
 
 def dumps(ev: Evaluation, *, indent: int | None = 2) -> str:
     """One evaluation as JSON text, the exact form ``Evaluation.model_validate_json`` reads."""
     return ev.model_dump_json(indent=indent)
+
+
+def encode(ev: Evaluation, *, indent: int | None = 2) -> bytes:
+    """``dumps(ev)`` as UTF-8, for a writer that writes bytes.
+
+    pydantic's serializer makes these bytes, and ``model_dump_json`` decodes them to
+    text, which a file then encodes back: on a whole page with non-ASCII text the two
+    passes cost about as much as the serialisation itself.
+    """
+    return type(ev).__pydantic_serializer__.to_json(ev, indent=indent)
 
 
 def _indented(text: str, prefix: str) -> str:

@@ -283,6 +283,7 @@ def _write(conn: sqlite3.Connection, evaluations: Iterable[Evaluation], path: st
     from sqlite_utils import Database
 
     from erc_parse.export import evaluation_id
+    from erc_parse.export.jsonout import encode
     from erc_parse.export.tables import TABLES as MODEL_TABLES
 
     conn.execute("PRAGMA foreign_keys = ON")  # outside any transaction: ignored inside one
@@ -308,7 +309,7 @@ def _write(conn: sqlite3.Connection, evaluations: Iterable[Evaluation], path: st
         unchanged: list[str] = []
         rows: dict[str, list[Row]] = defaultdict(list)
         for eid, ev in latest.items():
-            content = hashlib.sha256(ev.model_dump_json().encode("utf-8")).hexdigest()
+            content = hashlib.sha256(encode(ev, indent=None)).hexdigest()
             if stored.get(eid) == content:
                 unchanged.append(eid)  # the same rows would come out: only the time moves
                 continue
