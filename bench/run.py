@@ -248,6 +248,7 @@ def generate(folder: Path, n: int) -> Path:
 def throughput(texts: list[str], rounds: int) -> dict[str, Any]:
     """Floor, parse, parse + JSON and JSON alone over ``texts``, in CPU time, after a warm-up."""
     from erc_parse import parse_text
+    from erc_parse.export.jsonout import encode
 
     parsed = [parse_text(t) for t in texts]  # also the warm-up: imports, regexes, the gazetteer
     match = LINE.match
@@ -269,17 +270,11 @@ def throughput(texts: list[str], rounds: int) -> dict[str, Any]:
         for ev in parsed:
             ev.model_dump_json()
 
-    jobs = {"floor": floor, "parse": parse, "parse_json": parse_json, "json": json_only}
-    try:  # (older checkouts, compared with this bench, write the text of model_dump_json)
-        from erc_parse.export.jsonout import encode
+    def parse_bytes() -> None:
+        for text in texts:
+            encode(parse_text(text), indent=None)
 
-        def parse_bytes() -> None:
-            for text in texts:
-                encode(parse_text(text), indent=None)
-
-        jobs["parse_bytes"] = parse_bytes
-    except ImportError:
-        pass
+    jobs = dict(floor=floor, parse=parse, parse_json=parse_json, parse_bytes=parse_bytes, json=json_only)
     try:  # months, days and countries are cached per spelling; replicas hit those caches more often
         from erc_parse.normalize.values import clear_caches
 

@@ -509,14 +509,19 @@ def test_the_cli_reports_each_failing_input_on_one_line_and_converts_the_rest(
 class _Dying:
     """A file whose write stores half of the data, then fails like an interruption or a full disk."""
 
-    def __init__(self, fh: IO[str], exc: BaseException) -> None:
+    def __init__(self, fh: IO[Any], exc: BaseException) -> None:
         self._fh = fh
         self._exc = exc
 
-    def write(self, data: str) -> int:
+    def write(self, data: Any) -> int:
         self._fh.write(data[: len(data) // 2])
         self._fh.flush()
         raise self._exc
+
+    @property
+    def buffer(self) -> _Dying:
+        """The bytes under the text (what convert writes JSON to) die the same way."""
+        return _Dying(self._fh.buffer, self._exc)  # type: ignore[attr-defined]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._fh, name)
