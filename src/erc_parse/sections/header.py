@@ -115,7 +115,7 @@ def header(p: Page, s: str) -> State | None:
             return None
         meta.pending = None
         if _prose_for(pending.kind, line):
-            return summary(p, s)  # the label was left empty, and the page goes on
+            return _prose(p, s)  # the label was left empty, and the page goes on
         if p.at_cut:
             p.cut(s)
             return None
@@ -133,7 +133,7 @@ def header(p: Page, s: str) -> State | None:
             return new_header(p, s) or State.NEW_HEADER  # (a dump may lose the first title line)
     if _new_header_label(s):
         return new_header(p, s) or State.NEW_HEADER  # the newer layout's bare labels
-    return summary(p, s)
+    return _prose(p, s)
 
 
 _TYPED = frozenset({"month", "money", "bool"})
@@ -155,13 +155,17 @@ def keep(p: Page, field: str, kind: str, raw: str, line: int) -> None:
     metadata.store(p, p.meta.header, field, (raw, metadata.READERS[kind](raw)), line)
 
 
-def summary(p: Page, s: str) -> State | None:
+def summary(p: Page, s: str) -> None:
     """State SUMMARY: free text between the header and the documents table."""
     metadata.close_pending(p)
-    if s == "Share":
-        return None
-    p.meta.summary.append((p.ln, s))
-    return State.SUMMARY
+    if s != "Share":
+        p.meta.summary.append((p.ln, s))
+
+
+def _prose(p: Page, s: str) -> State | None:
+    """A line of prose in the header: the summary starts with it (`Share` is page chrome)."""
+    summary(p, s)
+    return None if s == "Share" else State.SUMMARY
 
 
 def blank(p: Page) -> None:
@@ -182,7 +186,7 @@ def finish(p: Page) -> None:
         return
     details = meta.fields.values.get("summary")
     if not details:
-        text = "\n".join(s for _, s in meta.summary)
+        text = "\n".join([s for _, s in meta.summary])
         metadata.store(p, meta.fields, "summary", text, meta.summary[0][0])
         return
     for ln, s in meta.summary:
@@ -221,10 +225,10 @@ def new_header(p: Page, s: str) -> State | None:
         if not pending.header:
             metadata.set_value(p, pending.name, pending.kind, s, pending.label)
         elif _prose_for(pending.kind, s):
-            return summary(p, s)  # the label was left empty, and the page goes on
+            return _prose(p, s)  # the label was left empty, and the page goes on
         elif p.at_cut:
             p.cut(s)
         else:
             keep(p, pending.name, pending.kind, s, p.ln)
         return None
-    return summary(p, s)  # the prose after the header's values is the summary
+    return _prose(p, s)  # the prose after the header's values is the summary
