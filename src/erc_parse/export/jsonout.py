@@ -1,8 +1,9 @@
 """JSON and JSON Lines output.
 
-Text comes from pydantic's own serializer (``model_dump_json``) and arrays are
-assembled as text: re-encoding through ``json`` would cost a second full pass over
-every model and could drift from the contract's serialisation rules.
+Text comes from pydantic's own serializer (``model_dump_json``; ``convert`` writes the
+serializer's bytes, ``encode``) and arrays are assembled as text: re-encoding through
+``json`` would cost a second full pass over every model and could drift from the
+contract's serialisation rules.
 """
 
 from __future__ import annotations
