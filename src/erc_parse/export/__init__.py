@@ -26,6 +26,7 @@ __all__ = [
     "OutputError",
     "Unavailable",
     "atomic_open",
+    "content_sha256",
     "evaluation_id",
     "output_error",
     "reserve_temp",
@@ -114,6 +115,11 @@ def evaluation_id(ev: Evaluation) -> str:
     """
     if ev.source.sha256:
         return ev.source.sha256
+    return content_sha256(ev)
+
+
+def content_sha256(ev: Evaluation) -> str:
+    """The sha256 of the evaluation's compact JSON: equal content, equal hash."""
     from erc_parse.export.jsonout import encode
 
     return hashlib.sha256(encode(ev, indent=None)).hexdigest()

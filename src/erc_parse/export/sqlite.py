@@ -38,7 +38,6 @@ sqlite-utils is imported only when writing: ``search`` needs nothing but ``sqlit
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -282,8 +281,7 @@ def write_database(evaluations: Iterable[Evaluation], path: str | os.PathLike[st
 def _write(conn: sqlite3.Connection, evaluations: Iterable[Evaluation], path: str) -> None:
     from sqlite_utils import Database
 
-    from erc_parse.export import evaluation_id
-    from erc_parse.export.jsonout import encode
+    from erc_parse.export import content_sha256, evaluation_id
     from erc_parse.export.tables import TABLES as MODEL_TABLES
 
     conn.execute("PRAGMA foreign_keys = ON")  # outside any transaction: ignored inside one
@@ -309,7 +307,7 @@ def _write(conn: sqlite3.Connection, evaluations: Iterable[Evaluation], path: st
         unchanged: list[str] = []
         rows: dict[str, list[Row]] = defaultdict(list)
         for eid, ev in latest.items():
-            content = hashlib.sha256(encode(ev, indent=None)).hexdigest()
+            content = content_sha256(ev)
             if stored.get(eid) == content:
                 unchanged.append(eid)  # the same rows would come out: only the time moves
                 continue
