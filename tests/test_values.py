@@ -233,7 +233,7 @@ def test_per_spelling_reads_each_short_spelling_once_and_long_ones_every_time() 
     assert calls[-1] == "abc" and len(calls) == 5
 
 
-def test_per_spelling_forgets_the_oldest_spellings_past_its_bound() -> None:
+def test_per_spelling_starts_again_from_empty_when_full() -> None:
     calls: list[str] = []
 
     def read(raw: str) -> str:
@@ -241,7 +241,9 @@ def test_per_spelling_forgets_the_oldest_spellings_past_its_bound() -> None:
         return raw
 
     once = nv.per_spelling(read, longest=10)
-    for i in range(5000):
+    for i in range(nv.MEMO_SIZE):
         once(str(i))
-    assert once("0") == "0"
-    assert calls.count("0") == 2
+    assert once("0") == "0" and calls.count("0") == 1  # still held: the memo is just full
+    once("one more")  # the memo starts again from empty, then holds this spelling
+    assert once("0") == "0" and calls.count("0") == 2
+    assert once("one more") == "one more" and calls.count("one more") == 1

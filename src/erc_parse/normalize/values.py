@@ -8,10 +8,9 @@ deserves a diagnostic (an empty header value does not, ``13/2018`` does).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 __all__ = [
     "MONTHS",
@@ -48,30 +47,52 @@ MONTHS = {
 }
 
 _T = TypeVar("_T")
-_CACHE_CLEARS: list[Callable[[], None]] = []
+#: How many spellings a memo holds before it starts again from empty.
+MEMO_SIZE = 2048
+
+
+class _Memo(dict[str, _T]):
+    """The values read so far, by spelling; a spelling not yet read is read on look-up."""
+
+    __slots__ = ("longest", "read")
+
+    def __init__(self, read: Callable[[str], _T], longest: int) -> None:
+        super().__init__()
+        self.read = read
+        self.longest = longest
+
+    def __missing__(self, raw: str) -> _T:
+        value = self.read(raw)
+        if len(raw) <= self.longest:
+            if len(self) >= MEMO_SIZE:
+                self.clear()
+            self[raw] = value
+        return value
+
+
+_MEMOS: list[_Memo[Any]] = []
 
 
 def per_spelling(read: Callable[[str], _T], *, longest: int) -> Callable[[str], _T]:
     """``read``, remembered per spelling for values of up to ``longest`` characters.
 
     Value readers are pure functions of a string, and the pages of one download repeat
-    their values (months, dates, countries): each spelling is read once. The cache is
-    bounded, and longer values, which rarely repeat, are read every time rather than
-    crowd it. ``clear_caches`` empties every such cache (the benchmark's worst case).
+    their values (labels, months, dates, countries): each spelling is read once. A
+    spelling already read costs one dict look-up, with no Python call: the returned
+    function is the memo's own ``__getitem__``, and only a new spelling reaches
+    ``__missing__``. Longer values, which rarely repeat, are read every time rather
+    than crowd the memo, and a full memo starts again from empty (``MEMO_SIZE``), so
+    memory stays bounded. ``clear_caches`` empties every memo (the benchmark's worst case).
     """
-    cached = functools.lru_cache(maxsize=2048)(read)
-    _CACHE_CLEARS.append(cached.cache_clear)
-
-    def call(raw: str) -> _T:
-        return cached(raw) if len(raw) <= longest else read(raw)
-
-    return call
+    memo = _Memo(read, longest)
+    _MEMOS.append(memo)
+    return memo.__getitem__
 
 
 def clear_caches() -> None:
     """Forget every value read through ``per_spelling``."""
-    for clear in _CACHE_CLEARS:
-        clear()
+    for memo in _MEMOS:
+        memo.clear()
 
 
 _MM_YYYY = re.compile(r"^(\d{1,2})/(\d{4})$")
