@@ -148,7 +148,8 @@ def _in_table_order(s: str, cells: list[str] | None, state: State) -> parser.Anc
 
 def _same_row(s: str, cells: list[str] | None, state: State) -> bool:
     found = _looked_up(s, state)
-    taken = found if found is not None and found.takes(s, cells) else None
+    # What `_fires` then asks of the row the look-up found (besides indentation and place).
+    taken = found if found is not None and (found.test is None or found.test(s, cells)) else None
     return taken is _in_table_order(s, cells, state)
 
 
@@ -165,6 +166,27 @@ def test_the_look_up_finds_the_row_the_table_gives(layout: str) -> None:
             fired += _in_table_order(s, cells, state) is not None
             assert _same_row(s, cells, state), f"{state}: {raw!r}"
     assert fired > 1000
+
+
+@pytest.mark.parametrize(
+    ("line", "goto"),
+    [
+        ("• Evaluation Information", State.NEW_DETAILS),
+        ("•\t Evaluation Information", State.NEW_DETAILS),
+        ("• • Corporate Outcome and Output", State.NEW_OUTCOMES),
+        ("• Evaluation Information and its annexes", None),  # a bullet of text that begins alike
+        ("• Evaluation • Information", None),
+        ("12. Recommendation: Accepted", State.MR_RECOMMENDATION),
+        ("12 . Recommendation :", State.MR_RECOMMENDATION),
+        ("12. Recommendations of the team", None),  # no colon: text
+        ("1234. Recommendation:", None),
+        ("Management Response: [Added: 2018/11/23]", State.MR_RESPONSE),
+        ("Management Response: Yes", None),
+    ],
+)
+def test_a_row_takes_the_whole_shape_of_its_line(line: str, goto: State | None) -> None:
+    row = _in_table_order(line, None, State.LESSONS)
+    assert (row.goto if row is not None else None) is goto
 
 
 @given(st_.text(max_size=30))

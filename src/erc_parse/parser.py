@@ -57,7 +57,7 @@ from erc_parse.build import evaluation
 from erc_parse.models import Evaluation, Source
 from erc_parse.reader import split_lines
 from erc_parse.sections import documents, footer, header, metadata, narrative, plan, responses
-from erc_parse.sections.common import DOCS_HEADER, MR_STAMP, MR_START, split_cells
+from erc_parse.sections.common import DOCS_HEADER, split_cells
 from erc_parse.state import Page, State, quote
 
 __all__ = ["ANCHORS", "HANDLERS", "diagram", "parse"]
@@ -71,8 +71,9 @@ Handler = Callable[[Page, str], State | None]
 class Anchor:
     """One row of the transition table: a line shape that opens a section.
 
-    The shape is given either as the exact ``lines`` it takes, or as a regex every such
-    line ``start``s with plus the full ``test`` of a line and its cells.
+    The shape is given either as the exact ``lines`` it takes, or as a regex the line
+    matches from its first character (``start``), with a ``test`` of the line and its
+    cells for what the regex cannot say.
     """
 
     shape: str  # the line, as the diagram shows it
@@ -87,22 +88,16 @@ class Anchor:
     test: Callable[[str, list[str] | None], object] | None = None
 
     def takes(self, s: str, cells: list[str] | None) -> bool:
-        if self.test is None:
+        """Whether the line has this row's shape (the definition the loop's look-up follows)."""
+        if not self.start:
             return s in self.lines
-        return bool(self.test(s, cells))
+        return re.match(self.start, s) is not None and (self.test is None or bool(self.test(s, cells)))
 
 
 _ALL = frozenset(State)
 _EARLY = frozenset({State.START, State.HEADER, State.SUMMARY, State.DOCUMENTS, State.NEW_HEADER})
 _BLOCK = frozenset({State.MR_RECOMMENDATION, State.MR_RESPONSE, State.KEY_ACTIONS})
 _BODY = _ALL - {State.START, State.PLAN, State.FOOTER}
-
-
-def _bullet_block(name: str) -> Callable[[str, list[str] | None], bool]:
-    def test(s: str, cells: list[str] | None) -> bool:
-        return s[0] == "•" and s.lstrip("• ").strip() == name
-
-    return test
 
 
 def _first_cell(s: str, cells: list[str] | None) -> str:
@@ -133,7 +128,6 @@ ANCHORS: tuple[Anchor, ...] = (
         State.DOCUMENTS,
         documents.first_row,
         start=r"Download document",
-        test=lambda s, cells: s.startswith("Download document"),
     ),
     Anchor(
         "Title ...",
@@ -148,16 +142,14 @@ ANCHORS: tuple[Anchor, ...] = (
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_DETAILS,
         indented=True,
-        start=r"•[•\s]*Evaluation Information",
-        test=_bullet_block("Evaluation Information"),
+        start=r"•[• ]*\s*Evaluation Information$",
     ),
     Anchor(
         "• Corporate Outcome and Output",
         _ALL - {State.DETAILS, State.PLAN, State.FOOTER},
         State.NEW_OUTCOMES,
         indented=True,
-        start=r"•[•\s]*Corporate Outcome and Output",
-        test=_bullet_block("Corporate Outcome and Output"),
+        start=r"•[• ]*\s*Corporate Outcome and Output$",
     ),
     *(
         Anchor(heading, _BODY - _BLOCK, goto, narrative.opened, lines=frozenset({heading}))
@@ -172,8 +164,7 @@ ANCHORS: tuple[Anchor, ...] = (
         _BODY,
         State.MR_RECOMMENDATION,
         responses.open_block,
-        start=r"\d{1,3}\s*\.\s*Recommendation",
-        test=lambda s, cells: MR_START.match(s),
+        start=r"\d{1,3}\s*\.\s*Recommendation\s*:",
     ),
     Anchor(
         "Management Response: [Added: ...]",
@@ -182,7 +173,6 @@ ANCHORS: tuple[Anchor, ...] = (
         responses.response_stamp,
         in_block=True,
         start=r"Management Response\s*:\s*\[Added",
-        test=lambda s, cells: MR_STAMP.match(s),
     ),
     Anchor(
         "Key Actions:",
@@ -206,8 +196,10 @@ class _Rows(NamedTuple):
     """The table's rows that may fire in one state, compiled to find a line's row at once.
 
     A row with exact ``lines`` is found by the line itself (``by_line``); the others by
-    one regex of all their starts (``start``), whose named group (``a0``, ``a1``, ...:
-    the row's place in ``ANCHORS``) says which row matched (``by_group``). The starts
+    one regex of all their starts (``start``), where an empty named group closing each
+    start (``a0``, ``a1``, ...: the row's place in ``ANCHORS``) says which row matched
+    (``by_group``). (Closing it, not opening it: an alternative that begins with its
+    literal text is skipped by the regex engine at its first character.) The starts
     exclude one another, so the order of the table is kept (tests/test_parser.py
     checks it). The regex is tried only on lines whose first character can begin a
     start (``_ANCHOR_FIRST``, or a decimal digit): most lines, prose and values, cost
@@ -222,7 +214,7 @@ class _Rows(NamedTuple):
 def _rows(state: State) -> _Rows:
     anchors = tuple(a for a in ANCHORS if state in a.fires)
     by_group = {f"a{ANCHORS.index(a)}": a for a in anchors if a.start}
-    starts = "|".join(f"(?P<{name}>{a.start})" for name, a in by_group.items())
+    starts = "|".join(f"(?:{a.start})(?P<{name}>)" for name, a in by_group.items())
     return _Rows(
         {line: a for a in anchors for line in a.lines},
         re.compile(starts).match if starts else None,
@@ -327,17 +319,18 @@ def _run(p: Page, lines: list[str]) -> None:
 
 
 def _fires(p: Page, anchor: Anchor, s: str) -> bool:
-    """Whether the row whose shape this line has fires here.
+    """Whether the row the look-up found for this line fires here.
 
-    A section anchor starts at the first column: indented, `1. Recommendation: Accepted`
-    is a line of the text it stands in (only the bullet blocks are indented by the portal).
-    The footer starts where ``_prepare`` found it, at the page's end.
+    The look-up found the row by the line, or by its start: a row's ``test`` says the
+    rest. A section anchor starts at the first column: indented, `1. Recommendation:
+    Accepted` is a line of the text it stands in (only the bullet blocks are indented by
+    the portal). The footer starts where ``_prepare`` found it, at the page's end.
     """
     if p.raw[0] in " \t" and not anchor.indented:
         return False
     if anchor.at_end and not 0 < p.footer_from <= p.ln:
         return False
-    return anchor.takes(s, p.cells)
+    return anchor.test is None or bool(anchor.test(s, p.cells))
 
 
 def _leave(p: Page) -> None:
