@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from erc_parse.models import Country, construct
 from erc_parse.normalize import values as nv
 from erc_parse.sections.common import BULLETS, TEAM_HEADER, norm_label, split_label
 from erc_parse.state import Page, Pending, Values, quoted
@@ -117,9 +118,7 @@ def _text(raw: str) -> str | None:
     return raw.strip() or None
 
 
-def _countries(raw: str) -> list[Any]:
-    from erc_parse.models import Country, construct
-
+def _countries(raw: str) -> list[Country]:
     return [construct(Country, {"name": n, "iso3": c}) for n, c in _country_names(raw.strip())]
 
 
