@@ -102,11 +102,11 @@ def header(p: Page, s: str) -> State | None:
         return State.SUMMARY if s == "Share" else None
     if hit is not None and not valued and hit[0] in _HEADER_LABEL_FIELDS:
         metadata.close_pending(p)
-        meta.pending = Pending(hit[0], hit[1], p.ln, line.rstrip(": "), header=True)
+        meta.pending = Pending(hit[0], hit[1], p.ln, line.rstrip(": "), [], True)  # a header label
         return None
     if m is not None and hit is not None and hit[0] == "justification":
         metadata.close_pending(p)
-        meta.pending = Pending("justification", "para", p.ln, "Justification", [m[1].strip()], header=True)
+        meta.pending = Pending("justification", "para", p.ln, "Justification", [m[1].strip()], True)
         return None
     pending = meta.pending
     if pending is not None and pending.header:
@@ -214,7 +214,7 @@ def new_header(p: Page, s: str) -> State | None:
         # Only the header fields are compared with the details later; any other label
         # (atlas numbers, countries, yes/no, ...) is read by its kind right away, as the
         # details would read it, or its raw text would end up in a typed field.
-        meta.pending = Pending(hit[0], hit[1], p.ln, s, header=hit[0] in HEADER_FIELDS and hit[1] != "para")
+        meta.pending = Pending(hit[0], hit[1], p.ln, s, [], hit[0] in HEADER_FIELDS and hit[1] != "para")
         return None
     pending = meta.pending
     if pending is not None:
