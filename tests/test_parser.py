@@ -19,7 +19,6 @@ from pydantic import BaseModel
 
 from erc_parse import models, parse_text, parser
 from erc_parse.parser import (
-    _ANCHOR_FIRST,
     ANCHORS,
     HANDLER_EXITS,
     HANDLERS,
@@ -132,9 +131,9 @@ def _cells(raw: str, layout: str) -> tuple[str, list[str] | None] | None:
 
 def _looked_up(s: str, state: State) -> parser.Anchor | None:
     """The row the loop's look-up finds for a line in ``state`` (the loop's own code)."""
-    by_line, start, by_group = ROWS[state]
+    by_line, start, by_group, first, digit = ROWS[state]
     anchor = by_line[s] if s in by_line else None
-    if anchor is None and start is not None and (s[0] in _ANCHOR_FIRST or s[0].isdecimal()):
+    if anchor is None and start is not None and (s[0] in first or (digit and s[0].isdecimal())):
         m = start(s)
         if m is not None:
             anchor = by_group[m.lastgroup]  # type: ignore[index]
@@ -166,6 +165,18 @@ def test_the_look_up_finds_the_row_the_table_gives(layout: str) -> None:
             fired += _in_table_order(s, cells, state) is not None
             assert _same_row(s, cells, state), f"{state}: {raw!r}"
     assert fired > 1000
+
+
+def test_a_start_begins_with_a_literal_character_or_a_digit() -> None:
+    """The look-up tries a state's starts only on lines that begin with their first characters."""
+    for a in ANCHORS:
+        if a.start:
+            assert a.start.startswith("\\d") or (
+                a.start[0] not in "\\[](){}.^$*+?|" and a.start[0].isprintable()
+            )
+    assert ROWS[State.DETAILS].first == {"M"} and ROWS[State.DETAILS].digit
+    assert ROWS[State.START].first == {"D", "T", "•"} and not ROWS[State.START].digit
+    assert ROWS[State.PLAN].start is None
 
 
 @pytest.mark.parametrize(

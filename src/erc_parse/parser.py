@@ -72,8 +72,9 @@ class Anchor:
     """One row of the transition table: a line shape that opens a section.
 
     The shape is given either as the exact ``lines`` it takes, or as a regex the line
-    matches from its first character (``start``), with a ``test`` of the line and its
-    cells for what the regex cannot say.
+    matches from its first character (``start``, which begins with a literal character
+    or with ``\\d``), with a ``test`` of the line and its cells for what the regex
+    cannot say.
     """
 
     shape: str  # the line, as the diagram shows it
@@ -94,6 +95,7 @@ class Anchor:
         return re.match(self.start, s) is not None and (self.test is None or bool(self.test(s, cells)))
 
 
+_DIGIT = r"\d"  # a start that begins with a decimal digit
 _ALL = frozenset(State)
 _EARLY = frozenset({State.START, State.HEADER, State.SUMMARY, State.DOCUMENTS, State.NEW_HEADER})
 _BLOCK = frozenset({State.MR_RECOMMENDATION, State.MR_RESPONSE, State.KEY_ACTIONS})
@@ -201,29 +203,33 @@ class _Rows(NamedTuple):
     (``by_group``). (Closing it, not opening it: an alternative that begins with its
     literal text is skipped by the regex engine at its first character.) The starts
     exclude one another, so the order of the table is kept (tests/test_parser.py
-    checks it). The regex is tried only on lines whose first character can begin a
-    start (``_ANCHOR_FIRST``, or a decimal digit): most lines, prose and values, cost
-    one dict look-up.
+    checks it). The regex is tried only on lines whose first character can begin one
+    of the state's starts (``first``, or a decimal digit where a start begins with
+    ``\\d``): most lines, prose and values, cost one dict look-up.
     """
 
     by_line: dict[str, Anchor]
     start: Callable[[str], re.Match[str] | None] | None
     by_group: dict[str, Anchor]
+    first: frozenset[str]
+    digit: bool
 
 
 def _rows(state: State) -> _Rows:
     anchors = tuple(a for a in ANCHORS if state in a.fires)
     by_group = {f"a{ANCHORS.index(a)}": a for a in anchors if a.start}
-    starts = "|".join(f"(?:{a.start})(?P<{name}>)" for name, a in by_group.items())
+    pattern = "|".join(f"(?:{a.start})(?P<{name}>)" for name, a in by_group.items())
+    starts = [a.start for a in by_group.values()]
     return _Rows(
         {line: a for a in anchors for line in a.lines},
-        re.compile(starts).match if starts else None,
+        re.compile(pattern).match if pattern else None,
         by_group,
+        frozenset(x[0] for x in starts if not x.startswith(_DIGIT)),
+        any(x.startswith(_DIGIT) for x in starts),
     )
 
 
 ROWS: dict[State, _Rows] = {state: _rows(state) for state in State}
-_ANCHOR_FIRST = frozenset("DTM•")
 
 HANDLERS: dict[State, Handler] = {
     State.START: header.start,
@@ -277,10 +283,9 @@ def _run(p: Page, lines: list[str]) -> None:
     table = p.layout == "table"
     cut_line = p.cut_line
     handlers = HANDLERS
-    first_chars = _ANCHOR_FIRST
     in_header = State.HEADER  # (an enum member is a slow attribute to look up in a loop)
     state = p.state
-    by_line, start, by_group = ROWS[state]
+    by_line, start, by_group, first, digit = ROWS[state]
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s:
@@ -300,7 +305,7 @@ def _run(p: Page, lines: list[str]) -> None:
         if table:
             p.cells = cells
         anchor = by_line[s] if s in by_line else None  # (`in` costs less than a `get` call)
-        if anchor is None and start is not None and (s[0] in first_chars or s[0].isdecimal()):
+        if anchor is None and start is not None and (s[0] in first or (digit and s[0].isdecimal())):
             m = start(s)
             if m is not None:
                 anchor = by_group[m.lastgroup]  # type: ignore[index]
@@ -310,12 +315,12 @@ def _run(p: Page, lines: list[str]) -> None:
             if anchor.action is not None:
                 anchor.action(p, s)
             state = p.state = anchor.goto
-            by_line, start, by_group = ROWS[state]
+            by_line, start, by_group, first, digit = ROWS[state]
             continue
         following = handlers[state](p, s)
         if following is not None:
             state = p.state = following
-            by_line, start, by_group = ROWS[state]
+            by_line, start, by_group, first, digit = ROWS[state]
 
 
 def _fires(p: Page, anchor: Anchor, s: str) -> bool:
