@@ -242,6 +242,20 @@ Key Actions:
 """
 
 
+@pytest.mark.parametrize(
+    ("line", "number", "text"),
+    [
+        ("12. Recommendation: See 2.3: the annex.", 12, "See 2.3: the annex."),
+        ("12 . Recommendation :", 12, None),
+        ("\u0663. Recommendation: Arabic-Indic digits", 3, "Arabic-Indic digits"),
+    ],
+)
+def test_a_recommendation_line_gives_its_number_and_text(line: str, number: int, text: str | None) -> None:
+    page = f"Commissioning Unit: Kyrgyzstan\n{line}\nManagement Response: [Added: 2018/11/20]\n"
+    (block,) = parse_text(page).management_responses
+    assert (block.recommendation_number, block.recommendation) == (number, text)
+
+
 def test_management_response_page() -> None:
     ev = parse_text(MR_PAGE + FOOTER)
     assert ev.kind == "management_response"

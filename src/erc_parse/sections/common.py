@@ -33,10 +33,7 @@ def split_label(s: str) -> tuple[str, str] | None:
     return (m[1], m[2]) if m else None
 
 
-# `1. Recommendation:` opens a management-response block, text optional on the line.
-MR_START = re.compile(r"^(\d{1,3})\s*\.\s*Recommendation\s*:\s*(.*)$")
-# `Management Response: [Added: 2018/11/23] [Last Updated: 2019/05/17] text`
-MR_STAMP = re.compile(r"^Management Response\s*:\s*\[Added")
+# `[Added: 2018/11/23] [Last Updated: 2019/05/17] text`: a response's or a key action's stamp.
 STAMP = re.compile(
     r"^\[Added:\s*(\d{4}/\d{1,2}/\d{1,2})\]"
     r"(?:\s*\[Last Updated:\s*(\d{4}/\d{1,2}/\d{1,2})\])?\s*(.*)$"

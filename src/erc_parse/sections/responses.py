@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from erc_parse.normalize import values as nv
-from erc_parse.sections.common import CHROME, KA_HEADER, MR_START, STAMP
+from erc_parse.sections.common import CHROME, KA_HEADER, STAMP
 from erc_parse.state import ActionBuf, Page, ResponseBuf, State, quote, quoted
 
 STATUSES = (
@@ -69,11 +69,14 @@ def split_due(s: str) -> tuple[str, str, str] | None:
 
 
 def open_block(p: Page, s: str) -> None:
-    """`N. Recommendation:` opens a block, its text on the line or below it."""
-    m = MR_START.match(s)
-    assert m is not None  # the anchor's shape
-    text = m[2].strip()
-    p.responses.blocks.append(ResponseBuf(int(m[1]), p.ln, [text] if text else []))
+    """`N. Recommendation:` opens a block, its text on the line or below it.
+
+    The line has the anchor's shape (`N`, a dot, `Recommendation`, a colon, with any
+    spaces between): its first dot ends the number and its first colon the heading.
+    """
+    head, _, text = s.partition(":")
+    text = text.strip()
+    p.responses.blocks.append(ResponseBuf(int(head.partition(".")[0]), p.ln, [text] if text else []))
 
 
 def response_stamp(p: Page, s: str) -> None:
