@@ -114,13 +114,7 @@ def header(p: Page, s: str) -> State | None:
             pending.lines.append(line)
             return None
         meta.pending = None
-        if _prose_for(pending.kind, line):
-            return _prose(p, s)  # the label was left empty, and the page goes on
-        if p.at_cut:
-            p.cut(s)
-            return None
-        keep(p, pending.name, pending.kind, line, p.ln)
-        return None
+        return _value(p, pending, line, s)
     if not meta.title_seen and p.layout == "table":
         # The pipe-table rendering prints the title after the header block.
         metadata.store(p, meta.fields, "title", s, p.ln)
@@ -139,15 +133,23 @@ def header(p: Page, s: str) -> State | None:
 _TYPED = frozenset({"month", "money", "bool"})
 
 
-def _prose_for(kind: str, line: str) -> bool:
-    """A line of prose where a date, an amount or a yes/no was due: the label had no value.
+def _value(p: Page, pending: Pending, value: str, s: str) -> State | None:
+    """The line after a header label: its value, read once by the label's kind, and kept.
 
     The header's labels are often left empty, and some dumps lose the blank line after
-    the last one, so the summary follows it at once. A value of these kinds is one to
+    the last one, so the summary follows it at once. A value of a typed kind is one to
     three words (`12/2018`, `28 Feb, 2022`, `Yes (Partial)`); a line its kind cannot read
-    and longer than that is the page's text, not a value to report as unreadable.
+    and longer than that is the page's text (the summary starts with it), not a value to
+    report as unreadable.
     """
-    return kind in _TYPED and len(line.split(None, 4)) > 4 and metadata.READERS[kind](line) is None
+    read = metadata.READERS[pending.kind](value)
+    if read is None and pending.kind in _TYPED and len(value.split(None, 4)) > 4:
+        return _prose(p, s)  # the label was left empty, and the page goes on
+    if p.at_cut:
+        p.cut(s)
+        return None
+    metadata.store(p, p.meta.header, pending.name, (value, read), p.ln)
+    return None
 
 
 def keep(p: Page, field: str, kind: str, raw: str, line: int) -> None:
@@ -224,11 +226,6 @@ def new_header(p: Page, s: str) -> State | None:
         meta.pending = None
         if not pending.header:
             metadata.set_value(p, pending.name, pending.kind, s, pending.label)
-        elif _prose_for(pending.kind, s):
-            return _prose(p, s)  # the label was left empty, and the page goes on
-        elif p.at_cut:
-            p.cut(s)
-        else:
-            keep(p, pending.name, pending.kind, s, p.ln)
-        return None
+            return None
+        return _value(p, pending, s, s)
     return _prose(p, s)  # the prose after the header's values is the summary
