@@ -50,6 +50,41 @@ def test_header_values_on_the_next_line_fill_empty_details() -> None:
     assert ev.truncated is False
 
 
+@pytest.mark.parametrize(
+    ("line", "summary", "completion_date", "found"),
+    [
+        # Five words its kind cannot read, where a date was due: the label was left empty.
+        ("The project closed in Tirana", "The project closed in Tirana", None, []),
+        # Four: too short to be the page's text, so a date nobody can read.
+        ("closed in late spring", None, None, [(5, "bad-value")]),
+        ("Nov 2018", None, "2018-11", []),
+    ],
+)
+def test_a_line_after_an_empty_header_label_is_its_value_or_the_summary(
+    line: str, summary: str | None, completion_date: str | None, found: list[tuple[int, str]]
+) -> None:
+    ev = parse_text(f"My Title\n\nReport Cover Image\nCompletion Date:\n{line}\n\nShare\n{FOOTER}")
+    assert (ev.metadata.summary, ev.metadata.completion_date) == (summary, completion_date)
+    assert codes(ev) == found
+
+
+def test_a_long_header_value_its_kind_reads_is_the_value() -> None:
+    """Length alone does not make a line prose: `Yes (Partial) ...` is a yes with its nuance."""
+    nuance = "Yes (Partial) with reservations on two"
+    ev = parse_text(f"My Title\n\nReport Cover Image\nManagement Response:\n{nuance}\n\nShare\n{FOOTER}")
+    assert (ev.metadata.management_response, ev.metadata.summary) == (True, None)
+    assert ev.metadata.extra == {"Management Response": nuance}
+
+
+def test_a_header_value_the_dump_cuts_is_reported_not_kept() -> None:
+    ev = parse_text("My Title\n\nReport Cover Image\nEvaluation Plan:\n2018-2021, RBEC\nStatus:\nCompl")
+    assert (ev.metadata.evaluation_plan, ev.metadata.status) == ("2018-2021, RBEC", None)
+    assert [(d.line, d.code, d.message) for d in ev.diagnostics] == [
+        (7, "truncated", "dump ends mid-line: Compl")
+    ]
+    assert ev.truncated is True
+
+
 def test_detail_block_wins_and_the_conflict_is_reported() -> None:
     ev = parse_text(
         "T\n\nManagement Response:\nNo\n\nShare\n\nTitle T\nManagement Response: Yes\nLessons\n" + FOOTER
