@@ -64,8 +64,9 @@ def quoted(value: object) -> str:
 class Pending:
     """A label whose value is on the following line(s).
 
-    Made for every label, so the parser gives every field positionally: calling a class
-    with a keyword builds a dict for ``__init__`` (a third of the object's cost).
+    Made for every label, so the parser passes its fields by position, never by keyword:
+    calling a class with a keyword builds a dict for ``__init__`` (a third of the object's
+    cost).
     """
 
     name: str
