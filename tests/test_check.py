@@ -128,7 +128,7 @@ def mixed(monkeypatch: pytest.MonkeyPatch) -> None:
     def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
         return MIXED.model_copy(update={"source": Source(path=path)})
 
-    monkeypatch.setattr("erc_parse.parser.parse", parse)
+    monkeypatch.setattr("erc_parse.parser.parse_text", parse)
 
 
 CUT = CORPUS_FILES[0]

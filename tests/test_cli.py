@@ -75,7 +75,7 @@ def fake_parse(monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
     def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
         return Evaluation(source=Source(path=path, sha256=sha256), diagnostics=list(diagnostics))
 
-    monkeypatch.setattr("erc_parse.parser.parse", parse)
+    monkeypatch.setattr("erc_parse.parser.parse_text", parse)
     return diagnostics
 
 
@@ -270,7 +270,7 @@ def test_parser_crash_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(text: str, **kwargs: object) -> Evaluation:
         raise RuntimeError("state machine fell over\nsecond line")
 
-    monkeypatch.setattr("erc_parse.parser.parse", boom)
+    monkeypatch.setattr("erc_parse.parser.parse_text", boom)
     result = run("export", EVAL_A)
     assert result.exit_code == 2
     assert "internal error: RuntimeError: state machine fell over" in one_error_line(result)

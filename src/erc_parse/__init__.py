@@ -19,16 +19,10 @@ from erc_parse.reader import InputError, decode
 if TYPE_CHECKING:
     from erc_parse.models import Evaluation
     from erc_parse.pagediff import diff
+    from erc_parse.parser import parse_text
 
 __version__ = "0.1.0"
 __all__ = ["Evaluation", "InputError", "__version__", "diff", "parse_bytes", "parse_file", "parse_text"]
-
-
-def parse_text(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
-    """Parse the text of one dump. Never raises on any string."""
-    from erc_parse.parser import parse
-
-    return parse(text, path=path, sha256=sha256)
 
 
 def parse_bytes(data: bytes, *, path: str | None = None) -> Evaluation:
@@ -38,6 +32,8 @@ def parse_bytes(data: bytes, *, path: str | None = None) -> Evaluation:
     HTML file (named in the message).
     """
     import hashlib  # here, not at the top: OpenSSL's loading is a start-up cost `--version` skips
+
+    from erc_parse.parser import parse_text
 
     text = decode(data)
     return parse_text(text, path=path, sha256=hashlib.sha256(data).hexdigest())
@@ -52,6 +48,11 @@ def parse_file(path: str | os.PathLike[str]) -> Evaluation:
 
 def __getattr__(name: str) -> object:
     # Lazy so that `import erc_parse` (and `erc-parse --version`) does not pay for pydantic.
+    if name == "parse_text":
+        # The parser's own function, not a wrapper: a wrapper would run this import at every call.
+        from erc_parse.parser import parse_text
+
+        return parse_text
     if name == "Evaluation":
         from erc_parse.models import Evaluation
 

@@ -60,7 +60,7 @@ from erc_parse.sections import documents, footer, header, metadata, narrative, p
 from erc_parse.sections.common import DOCS_HEADER, split_cells
 from erc_parse.state import Page, State, quote
 
-__all__ = ["ANCHORS", "HANDLERS", "diagram", "parse"]
+__all__ = ["ANCHORS", "HANDLERS", "diagram", "parse_text"]
 
 #: What a line does besides changing the state (anchors), or a state's reading of a line (handlers).
 Action = Callable[[Page, str], None]
@@ -258,8 +258,11 @@ HANDLER_EXITS: dict[State, tuple[State, ...]] = {
 }
 
 
-def parse(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
-    """Parse one dump. Never raises: an internal error becomes an `error` diagnostic."""
+def parse_text(text: str, *, path: str | None = None, sha256: str | None = None) -> Evaluation:
+    """Parse the text of one dump (``erc_parse.parse_text``). Never raises on any string.
+
+    An internal error becomes an `error` diagnostic.
+    """
     p = Page()
     text = _replace_surrogates(p, text)
     lines = _without_margin(split_lines(text))
