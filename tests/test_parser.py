@@ -26,7 +26,7 @@ from erc_parse.parser import (
     diagram,
 )
 from erc_parse.reader import split_lines
-from erc_parse.sections import metadata, responses
+from erc_parse.sections import header, metadata, responses
 from erc_parse.sections.common import LABEL, norm_label, split_cells, split_label
 from erc_parse.state import Page, State
 
@@ -256,6 +256,23 @@ def test_construct_is_model_construct(cls: type[BaseModel]) -> None:
     assert fast.__pydantic_private__ == slow.__pydantic_private__
     assert fast.model_dump_json() == slow.model_dump_json()
     assert cls.model_validate_json(fast.model_dump_json()) == fast
+
+
+def test_the_metadata_fields_a_page_fills_are_the_models_fields() -> None:
+    """build._metadata copies what the sections kept into Metadata's ``__dict__`` unfiltered.
+
+    A label that named a field Metadata lacks would build a model with an attribute its
+    JSON never writes: the value would be lost without a word.
+    """
+    kept_in_fields = {"atlas", "text", "para", "list", "bullets", "team", "money", "month", "bool", "countries"}
+    labels = [*metadata.LABELS.values(), *metadata.NEW_LAYOUT_LABELS.values()]
+    kinds = {kind for _, kind in labels}
+    assert kinds - kept_in_fields <= {"extra", "gef", "gefflag"}, kinds
+    assert {name for name, kind in labels if kind in kept_in_fields} <= set(models.Metadata.model_fields)
+    assert header._HEADER_LABEL_FIELDS <= set(models.Metadata.model_fields)
+    for path in [*CORPUS_FILES, *sorted(PAIRS.glob("*.txt")), SAMPLE]:
+        ev = parse_text(path.read_text(encoding="utf-8"))
+        assert list(ev.metadata.__dict__) == list(models.Metadata.model_fields), path.name
 
 
 def test_norm_label_cache_is_transparent() -> None:

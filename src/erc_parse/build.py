@@ -46,7 +46,7 @@ def evaluation(p: Page, path: str | None, sha256: str | None, *, truncated: bool
             "lessons": _items(p.narrative.get("lessons", ())),
             "findings": _items(p.narrative.get("findings", ())),
             "recommendations": _items(p.narrative.get("recommendations", ())),
-            "management_responses": [_response(r) for r in p.responses.blocks],
+            "management_responses": list(map(_response, p.responses.blocks)),
             "diagnostics": p.diagnostics,
         },
     )
@@ -57,7 +57,7 @@ def _metadata(p: Page) -> Metadata:
     values = dict(_META_TEMPLATE)
     for name, factory in _META_FACTORIES:
         values[name] = factory()  # type: ignore[call-arg]
-    values.update((k, v) for k, v in meta.fields.values.items() if k in _META_TEMPLATE)
+    values.update(meta.fields.values)  # keyed by Metadata's fields only (tests/test_parser.py checks)
     if meta.gef is not None:
         values["gef"] = construct(Gef, {name: meta.gef.values.get(name) for name in Gef.model_fields})
     values["extra"] = meta.extra.values
@@ -65,7 +65,7 @@ def _metadata(p: Page) -> Metadata:
 
 
 def _items(items: Any) -> list[Item]:
-    return [_item(b) for b in items]
+    return list(map(_item, items))
 
 
 def _item(b: ItemBuf) -> Item:

@@ -415,11 +415,17 @@ def _prepare(p: Page, text: str, lines: list[str]) -> None:
     # A whole page ends with the footer: looked for from the end of the text, where `rfind`
     # meets it at once, then as lines of their own among the last lines. The footer starts
     # at the first of them; a footer line before it is a line of the page like any other.
-    if any(text.rfind(f) != -1 for f in _FOOTER_LINES):
-        last = max(0, len(lines) - 60)
-        p.footer_from = next((i + 1 for i in range(last, len(lines)) if lines[i].strip() in _FOOTER_LINES), 0)
+    latest, contact = _FOOTER_LINES
+    if text.rfind(latest) != -1 or text.rfind(contact) != -1:
+        for i in range(max(0, len(lines) - 60), len(lines)):
+            if lines[i].strip() in _FOOTER_LINES:
+                p.footer_from = i + 1
+                break
     if not p.footer_from:
-        p.cut_line = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), 0)
+        for i in range(len(lines), 0, -1):  # no footer: the dump is cut, at its last line not blank
+            if lines[i - 1].strip():
+                p.cut_line = i
+                break
 
 
 def _finish(p: Page, path: str | None, sha256: str | None) -> Evaluation:
@@ -433,16 +439,15 @@ def _finish(p: Page, path: str | None, sha256: str | None) -> Evaluation:
     metadata.unit_from_plan(p)
     footer.finish(p)
     has_content = p.has_content()
-    cut = any(d.code == "truncated" for d in p.diagnostics)
-    if p.cut_line and has_content and not cut:
+    if p.cut_line and has_content and not p.truncated:
+        p.truncated = True
         p.diag("warning", "truncated", f"dump ends inside the {p.state} section", p.cut_line)
-        cut = True
     if not has_content and not p.diagnostics:
         p.diag("warning", "empty", "no ERC page content found", 0)
     p.diagnostics.sort(key=lambda d: d.line)
     # The flag and the diagnostic say the same thing: a dump is cut when a `truncated`
     # diagnostic says where (also a dump whose one cut line held nothing of a page).
-    return evaluation(p, path, sha256, truncated=cut)
+    return evaluation(p, path, sha256, truncated=p.truncated)
 
 
 def _decide_kind(p: Page) -> None:

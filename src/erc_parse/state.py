@@ -180,6 +180,7 @@ class Page:
     footer_from: int = 0  # the footer's first line, among the page's last lines (0: no footer)
     ln: int = 0  # the line being read, 1-based
     at_cut: bool = False  # it is the last line of a cut dump: it may stop mid-value
+    truncated: bool = False  # a `truncated` diagnostic says where the dump stops (``cut``)
     raw: str = ""  # that line as in the dump (its indentation matters to bullets)
     cells: list[str] | None = None  # its cells, in the pipe-table rendering
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -212,6 +213,7 @@ class Page:
             self.diag("warning", "unparsed-line", f"{where}: {quote(text)}", line)
 
     def cut(self, text: str, line: int | None = None) -> None:
+        self.truncated = True
         self.diag("warning", "truncated", f"dump ends mid-line: {quote(text)}", line)
 
     def has_content(self) -> bool:
