@@ -264,7 +264,18 @@ def test_the_metadata_fields_a_page_fills_are_the_models_fields() -> None:
     A label that named a field Metadata lacks would build a model with an attribute its
     JSON never writes: the value would be lost without a word.
     """
-    kept_in_fields = {"atlas", "text", "para", "list", "bullets", "team", "money", "month", "bool", "countries"}
+    kept_in_fields = {
+        "atlas",
+        "text",
+        "para",
+        "list",
+        "bullets",
+        "team",
+        "money",
+        "month",
+        "bool",
+        "countries",
+    }
     labels = [*metadata.LABELS.values(), *metadata.NEW_LAYOUT_LABELS.values()]
     kinds = {kind for _, kind in labels}
     assert kinds - kept_in_fields <= {"extra", "gef", "gefflag"}, kinds
@@ -308,6 +319,23 @@ def test_split_label_is_the_label_regex_on_any_text(s: str, pad: int) -> None:
     # `pad` moves the first colon across the 90-character bound the fast path stops at.
     for text in (s, "x" * pad + s, "Label" + " " * pad + s):
         assert split_label(text) == _label_groups(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "cells"),
+    [
+        ("no pipe here", None),
+        ("---|---|", []),  # a separator row
+        ("| :--- | ---: |", []),
+        ("|  |  |", []),  # an empty filler row
+        ("| - - | :-- --: |", []),  # spaced dashes are layout too
+        ("1. | - | text", ["1.", "-", "text"]),  # a dash is a cell's value when another cell has text
+        ("Title | Foo | |", ["Title", "Foo"]),  # trailing empty cells dropped
+        ("| a |", ["", "a"]),
+    ],
+)
+def test_split_cells_tells_layout_rows_from_rows_of_cells(line: str, cells: list[str] | None) -> None:
+    assert split_cells(line) == cells
 
 
 def test_lookup_reads_every_spelling_of_a_label() -> None:
