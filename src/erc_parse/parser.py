@@ -301,7 +301,7 @@ def _run(p: Page, lines: list[str]) -> None:
             if cells is not None:
                 if not cells:
                     continue  # separators and empty filler rows: layout only
-                s = " ".join(c for c in cells if c)
+                s = " ".join(filter(None, cells))
         p.ln = ln
         p.at_cut = ln == cut_line
         p.raw = raw

@@ -75,7 +75,7 @@ def split_cells(line: str) -> list[str] | None:
     """
     if "|" not in line:
         return None
-    parts = [p.strip() for p in line.split("|")]
+    parts = list(map(str.strip, line.split("|")))
     while parts and not parts[-1]:
         parts.pop()
     if parts and not "".join(parts).strip("-: "):  # every cell is dashes, colons or spaces

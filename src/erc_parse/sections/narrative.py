@@ -120,7 +120,7 @@ def _line(p: Page, section: str, s: str) -> None:
     row = NUMBER_ALONE.match(cells[0]) if cells and len(cells) >= 2 else None
     if row is not None and cells is not None:
         # `1. | text`: the table rendering's numbered row.
-        items.append(ItemBuf(int(row[1]), None, [" ".join(c for c in cells[1:] if c)]))
+        items.append(ItemBuf(int(row[1]), None, [" ".join(filter(None, cells[1:]))]))
         return
     m = NUMBER_ALONE.match(s)
     if m and int(m[1]) == expected:

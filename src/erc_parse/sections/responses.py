@@ -156,7 +156,7 @@ def key_action_line(p: Page, s: str) -> None:
             p.diag("warning", "bad-key-action-row", f"cannot split key-action row: {quote(s)}")
             ka.comments = s
             return
-    text = " ".join(c for c in cells if c) if cells else s
+    text = " ".join(filter(None, cells)) if cells else s
     mr.buffer.append((p.ln, text))
 
 
@@ -295,14 +295,14 @@ def _row_cells(p: Page, ka: ActionBuf, cells: list[str]) -> bool:
     due_at = next((i for i, c in enumerate(cells) if nv.month(c) and "/" in c), None)
     if due_at is None:
         return False
-    ka.responsible = " ".join(c for c in cells[:due_at] if c) or None
+    ka.responsible = " ".join(filter(None, cells[:due_at])) or None
     ka.due = nv.month(cells[due_at])
     status = cells[due_at + 1] if len(cells) > due_at + 1 else ""
     if status:
         rest = _status(p, ka, status)
         if rest:
             p.diag("warning", "unknown-status", f"unexpected text after status: {quoted(rest)}")
-    _tail(ka, " ".join(c for c in cells[due_at + 2 :] if c))
+    _tail(ka, " ".join(filter(None, cells[due_at + 2 :])))
     ka.has_row = True
     return True
 
