@@ -81,7 +81,7 @@ def _response(r: ResponseBuf) -> ManagementResponse:
             "response": "\n".join(r.response) or None,
             "added": r.added,
             "last_updated": r.last_updated,
-            "key_actions": [_action(a) for a in r.actions],
+            "key_actions": list(map(_action, r.actions)),
         },
     )
 

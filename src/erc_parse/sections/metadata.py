@@ -344,7 +344,7 @@ def close_pending(p: Page) -> None:
     meta.pending = None
     if pending is None or pending.kind != "para" or not pending.lines:
         return
-    text = "\n".join(x for x in pending.lines if x)
+    text = "\n".join(filter(None, pending.lines))
     if pending.header:
         store(p, meta.header, pending.name, (text, read("para", text)), pending.line)
     elif meta.fields.lines.get(pending.name) == pending.line:
