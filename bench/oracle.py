@@ -75,18 +75,20 @@ def outputs(texts: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("action", choices=("save", "check"))
+    ap.add_argument("--store", type=Path, default=STORE, help="the JSON file (default: bench/out/)")
     args = ap.parse_args(argv)
+    store: Path = args.store
     texts = inputs()
     got = outputs(texts)
     if args.action == "save":
-        STORE.parent.mkdir(parents=True, exist_ok=True)
-        STORE.write_text(json.dumps(got), encoding="utf-8")
-        print(f"saved the JSON of {len(got)} parses to {STORE}")
+        store.parent.mkdir(parents=True, exist_ok=True)
+        store.write_text(json.dumps(got), encoding="utf-8")
+        print(f"saved the JSON of {len(got)} parses to {store}")
         return 0
-    if not STORE.exists():
+    if not store.exists():
         print(f"nothing to compare with: run `{Path(__file__).name} save` before the change", file=sys.stderr)
         return 2
-    saved = json.loads(STORE.read_text(encoding="utf-8"))
+    saved = json.loads(store.read_text(encoding="utf-8"))
     if len(saved) != len(got):
         print(f"{len(saved)} saved parses, {len(got)} now: the inputs changed; save again", file=sys.stderr)
         return 2

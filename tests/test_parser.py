@@ -217,6 +217,19 @@ def test_the_look_up_finds_the_row_the_table_gives_on_any_text(s: str) -> None:
                 assert _same_row(stripped, None, state), (state, text)
 
 
+def test_the_suite_reads_the_source_not_a_compiled_copy() -> None:
+    """The compiled build (pyproject.toml's mypyc hook) compiles in place when a wheel is
+    built from the working tree (`uv build --wheel`); a module left beside its source would
+    shadow it, and every later edit of the source would go untested. `uv build` (sdist
+    first) compiles in a copy and leaves nothing here.
+    """
+    compiled = sorted(
+        str(p.relative_to(SECTIONS.parent.parent)) for p in SECTIONS.parent.parent.rglob("*.so")
+    )
+    assert compiled == [], f"remove these compiled modules from src/: {compiled}"
+    assert parser.__file__ is not None and parser.__file__.endswith(".py")
+
+
 def _full(cls: type[BaseModel]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, f in cls.model_fields.items():

@@ -348,7 +348,7 @@ def _leave(p: Page) -> None:
         responses.flush_block(p)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # the regex reads the escapes: no surrogate in the source
 
 
 def _replace_surrogates(p: Page, text: str) -> str:
