@@ -419,10 +419,7 @@ def linear_part(tmp: Path, rounds: int) -> dict[str, Entry]:
 
 
 def profile(texts: list[str], top: int = 30) -> str:
-    """cProfile of parse + JSON by own time: where to look before optimising.
-
-    The profiler inflates small, often-called functions; confirm with the throughput rows.
-    """
+    """cProfile of parse + JSON by own time (it inflates small, often-called functions)."""
     import cProfile
     import io
     import pstats
@@ -461,9 +458,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.only == "profile":
         print(profile(repeat(dumps(), 2.0)))
         return 0
+    from erc_parse import parser  # the installed one: pure Python, or the compiled build's
+
+    kind = "pure Python" if parser.__file__.endswith(".py") else "compiled (mypyc)"
     res: dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "python": platform.python_version(),
+        "python": f"{platform.python_version()}, parser {kind}",
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "quick": args.quick,
