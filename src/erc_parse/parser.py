@@ -57,7 +57,7 @@ from erc_parse.build import evaluation
 from erc_parse.models import Evaluation, Source
 from erc_parse.reader import split_lines
 from erc_parse.sections import documents, footer, header, metadata, narrative, plan, responses
-from erc_parse.sections.common import DOCS_HEADER, split_cells
+from erc_parse.sections.common import DOCS_HEADER, FOOTER_START, split_cells
 from erc_parse.state import Page, State, quote
 
 __all__ = ["ANCHORS", "HANDLERS", "diagram", "parse_text"]
@@ -108,12 +108,12 @@ def _first_cell(s: str, cells: list[str] | None) -> str:
 
 ANCHORS: tuple[Anchor, ...] = (
     Anchor(
-        "Latest Evaluations | Contact us",
+        " | ".join(FOOTER_START),
         _ALL - {State.FOOTER},
         State.FOOTER,
         footer.opened,
         at_end=True,
-        lines=frozenset({"Latest Evaluations", "Contact us"}),
+        lines=frozenset(FOOTER_START),
     ),
     Anchor(
         "Document Type Language Size Status Downloads",
@@ -398,9 +398,6 @@ def _without_margin(lines: list[str]) -> list[str]:
     return [line[cut:] if line.startswith(margin) else line for line in lines]
 
 
-_FOOTER_LINES = ("Latest Evaluations", "Contact us")
-
-
 def _prepare(p: Page, text: str, lines: list[str]) -> None:
     """Decide the rendering and whether the dump is cut, before reading it."""
     head = lines[:400]
@@ -415,10 +412,10 @@ def _prepare(p: Page, text: str, lines: list[str]) -> None:
     # A whole page ends with the footer: looked for from the end of the text, where `rfind`
     # meets it at once, then as lines of their own among the last lines. The footer starts
     # at the first of them; a footer line before it is a line of the page like any other.
-    latest, contact = _FOOTER_LINES
+    latest, contact = FOOTER_START
     if text.rfind(latest) != -1 or text.rfind(contact) != -1:
         for i in range(max(0, len(lines) - 60), len(lines)):
-            if lines[i].strip() in _FOOTER_LINES:
+            if lines[i].strip() in FOOTER_START:
                 p.footer_from = i + 1
                 break
     if not p.footer_from:

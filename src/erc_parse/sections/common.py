@@ -50,7 +50,9 @@ CHROME = frozenset(
         "Key Action Update History",
     }
 )
-FOOTER_START = frozenset({"Latest Evaluations", "Contact us"})
+# The lines that open the portal's footer (the transition table's footer row, and the
+# parser's look for a whole page's end).
+FOOTER_START = ("Latest Evaluations", "Contact us")
 
 SECTION_HEADINGS = {"Lessons": "lessons", "Findings": "findings", "Recommendations": "recommendations"}
 
